@@ -1,0 +1,217 @@
+//! The configuration of every pallet in the runtime.
+//!
+//! Money and time constants come from `verity-primitives`, so that the node, the command line
+//! and the runtime agree on them.
+
+use super::*;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{
+		fungible::{Balanced, Credit},
+		ConstU128, ConstU32, ConstU64, ConstU8, OnUnbalanced,
+		VariantCountOf,
+	},
+	weights::{
+		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		ConstantMultiplier, Weight,
+	},
+};
+use frame_system::limits::{BlockLength, BlockWeights};
+use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
+use polkadot_sdk::{
+	pallet_authorship, pallet_babe, pallet_balances, pallet_grandpa, pallet_session, pallet_sudo,
+	pallet_timestamp, pallet_utility, sp_core, sp_runtime,
+};
+use sp_runtime::{
+	traits::{Bounded, ConvertInto, OpaqueKeys},
+	FixedPointNumber, Perbill, Perquintill,
+};
+
+/// The share of a block's weight and length that ordinary transactions may fill; the rest is
+/// kept for operational transactions and inherents.
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+
+parameter_types! {
+	pub const BlockHashCount: BlockNumber = 2400;
+	pub const Version: RuntimeVersion = VERSION;
+	/// Two seconds of computation per 6-second block, leaving time to import and gossip it.
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND.saturating_mul(2), u64::MAX),
+		NORMAL_DISPATCH_RATIO,
+	);
+	/// At most 5 MiB of block data.
+	pub RuntimeBlockLength: BlockLength = BlockLength::max_with_normal_ratio(
+		5 * 1024 * 1024,
+		NORMAL_DISPATCH_RATIO,
+	);
+	pub const SS58Prefix: u16 = verity_primitives::SS58_PREFIX;
+}
+
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type BlockWeights = RuntimeBlockWeights;
+	type BlockLength = RuntimeBlockLength;
+	type AccountId = AccountId;
+	type Nonce = Nonce;
+	type Hash = Hash;
+	type BlockHashCount = BlockHashCount;
+	/// ParityDB is the node's database; these costs are the conservative RocksDB figures until
+	/// the chain's own storage benchmark replaces them.
+	type DbWeight = RocksDbWeight;
+	type Version = Version;
+	type AccountData = pallet_balances::AccountData<Balance>;
+	type SS58Prefix = SS58Prefix;
+	type MaxConsumers = ConstU32<16>;
+}
+
+parameter_types! {
+	/// BABE epochs and sessions have the same length.
+	pub const EpochDuration: u64 = EPOCH_DURATION_IN_SLOTS;
+	pub const ExpectedBlockTime: Moment = MILLISECS_PER_BLOCK;
+	/// Upper bound on the authority set; the elected set is chosen by stake below this bound.
+	pub const MaxAuthorities: u32 = 100;
+}
+
+impl pallet_babe::Config for Runtime {
+	type EpochDuration = EpochDuration;
+	type ExpectedBlockTime = ExpectedBlockTime;
+	// Epochs change when the session pallet rotates the authority set.
+	type EpochChangeTrigger = pallet_babe::ExternalTrigger;
+	type DisabledValidators = Session;
+	type WeightInfo = pallet_babe::weights::SubstrateWeight<Runtime>;
+	type MaxAuthorities = MaxAuthorities;
+	type MaxNominators = ConstU32<0>;
+	// Equivocations are not reported on chain yet: no key-ownership proofs exist.
+	type KeyOwnerProof = sp_core::Void;
+	type EquivocationReportSystem = ();
+}
+
+impl pallet_timestamp::Config for Runtime {
+	type Moment = Moment;
+	type OnTimestampSet = Babe;
+	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+	type WeightInfo = pallet_timestamp::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_authorship::Config for Runtime {
+	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Babe>;
+	type EventHandler = ();
+}
+
+impl pallet_balances::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type Balance = Balance;
+	type DustRemoval = ();
+	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+	type AccountStore = System;
+	type ReserveIdentifier = [u8; 8];
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxLocks = ConstU32<50>;
+	type MaxReserves = ConstU32<50>;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+	type DoneSlashHandler = ();
+}
+
+/// Where transaction fees go: the fee itself is burned, the tip goes to the block's author.
+///
+/// Burning the fee keeps authors from profiting by stuffing their own blocks with transactions,
+/// and makes every fee visible as a fall in total issuance.
+pub struct BurnFeesTipAuthor;
+
+impl OnUnbalanced<Credit<AccountId, Balances>> for BurnFeesTipAuthor {
+	fn on_unbalanceds(mut fees_then_tips: impl Iterator<Item = Credit<AccountId, Balances>>) {
+		// The fee is dropped, which burns it.
+		let _fee = fees_then_tips.next();
+		if let Some(tip) = fees_then_tips.next() {
+			Self::on_unbalanced(tip);
+		}
+	}
+
+	fn on_nonzero_unbalanced(tip: Credit<AccountId, Balances>) {
+		if let Some(author) = Authorship::author() {
+			// A tip that cannot be credited (the author account would stay below the existential
+			// deposit) is burned as well.
+			let _ = Balances::resolve(&author, tip);
+		}
+	}
+}
+
+parameter_types! {
+	/// Fees rise when blocks are fuller than this on average, and fall when emptier.
+	pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
+	/// How fast the fee multiplier adjusts: about 23% a day at the extremes.
+	pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(75, 1_000_000);
+	/// Fees never fall below a tenth of the weight price.
+	pub MinimumMultiplier: Multiplier = Multiplier::saturating_from_rational(1, 10u128);
+	pub MaximumMultiplier: Multiplier = Bounded::max_value();
+}
+
+/// Planck charged per unit of `ref_time` weight: a plain transfer costs about 0.01 VRT and a
+/// full block of normal transactions about 75 VRT.
+pub const WEIGHT_FEE_PER_REF_TIME: Balance = 50;
+/// Planck charged per byte of transaction.
+pub const LENGTH_FEE_PER_BYTE: Balance = MICRO_VRT;
+
+impl pallet_transaction_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type OnChargeTransaction = FungibleAdapter<Balances, BurnFeesTipAuthor>;
+	type WeightToFee = ConstantMultiplier<Balance, ConstU128<WEIGHT_FEE_PER_REF_TIME>>;
+	type LengthToFee = ConstantMultiplier<Balance, ConstU128<LENGTH_FEE_PER_BYTE>>;
+	type FeeMultiplierUpdate = TargetedFeeAdjustment<
+		Self,
+		TargetBlockFullness,
+		AdjustmentVariable,
+		MinimumMultiplier,
+		MaximumMultiplier,
+	>;
+	type OperationalFeeMultiplier = ConstU8<5>;
+	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Held from an account that registers session keys, returned when it purges them.
+	pub const SessionKeyDeposit: Balance = VRT;
+}
+
+impl pallet_session::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type ValidatorId = AccountId;
+	type ValidatorIdOf = ConvertInto;
+	type ShouldEndSession = Babe;
+	type NextSessionRotation = Babe;
+	type SessionManager = ();
+	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
+	type Keys = SessionKeys;
+	type DisablingStrategy = pallet_session::disabling::UpToLimitWithReEnablingDisablingStrategy;
+	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	type KeyDeposit = SessionKeyDeposit;
+}
+
+impl pallet_grandpa::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = pallet_grandpa::weights::SubstrateWeight<Runtime>;
+	type MaxAuthorities = MaxAuthorities;
+	type MaxNominators = ConstU32<0>;
+	// No equivocation reports yet (see BABE above), so no set-id history is kept for them.
+	type MaxSetIdSessionEntries = ConstU64<0>;
+	type KeyOwnerProof = sp_core::Void;
+	type EquivocationReportSystem = ();
+}
+
+impl pallet_utility::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type PalletsOrigin = OriginCaller;
+	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_sudo::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}

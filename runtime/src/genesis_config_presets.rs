@@ -1,0 +1,107 @@
+//! Genesis presets: the initial state of a Verity chain.
+//!
+//! - `development`: Alice is the single block author and the sudo key; the well-known dev
+//!   accounts are funded. Used by `verity-node --dev`.
+//! - `local_testnet`: Alice, Bob, Charlie and Dave author and finalize; Alice holds sudo.
+//! - `production`: the shape of a live network. No sudo key (governance is the only path to
+//!   root), four genesis authorities and an initial allocation. Its authority keys are the
+//!   well-known test keys as placeholders: a real launch replaces `session.keys` and
+//!   `balances.balances` in the exported chain spec before genesis.
+
+use crate::{
+	AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
+	SessionKeys, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, VRT,
+};
+use alloc::{vec, vec::Vec};
+use polkadot_sdk::{
+	frame_support::build_struct_json_patch,
+	sp_genesis_builder::{self, PresetId},
+	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
+};
+use serde_json::Value;
+
+/// The name of the production-shaped preset.
+pub const PRODUCTION: &str = "production";
+/// The name of the single-authority development preset.
+pub const DEVELOPMENT: &str = sp_genesis_builder::DEV_RUNTIME_PRESET;
+/// The name of the four-authority local network preset.
+pub const LOCAL_TESTNET: &str = sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET;
+
+/// What each well-known development account starts with.
+pub const DEV_ENDOWMENT: Balance = 100_000 * VRT;
+/// What each genesis authority of the production preset starts with (its stake and fees).
+pub const AUTHORITY_ENDOWMENT: Balance = 10_000 * VRT;
+
+/// A genesis block author: its account and the session keys it authors and finalizes with.
+struct Authority {
+	account: AccountId,
+	keys: SessionKeys,
+}
+
+fn dev_authority(sr: Sr25519Keyring, ed: Ed25519Keyring) -> Authority {
+	Authority {
+		account: sr.to_account_id(),
+		keys: SessionKeys { babe: sr.public().into(), grandpa: ed.public().into() },
+	}
+}
+
+fn dev_authorities(count: usize) -> Vec<Authority> {
+	Sr25519Keyring::iter()
+		.zip(Ed25519Keyring::iter())
+		.take(count)
+		.map(|(sr, ed)| dev_authority(sr, ed))
+		.collect()
+}
+
+fn genesis(
+	authorities: Vec<Authority>,
+	endowed: Vec<(AccountId, Balance)>,
+	sudo: Option<AccountId>,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig { balances: endowed },
+		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
+		session: SessionConfig {
+			keys: authorities
+				.into_iter()
+				.map(|a| (a.account.clone(), a.account, a.keys))
+				.collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: sudo },
+	})
+}
+
+fn dev_endowments() -> Vec<(AccountId, Balance)> {
+	Sr25519Keyring::well_known().map(|k| (k.to_account_id(), DEV_ENDOWMENT)).collect()
+}
+
+fn development() -> Value {
+	genesis(dev_authorities(1), dev_endowments(), Some(Sr25519Keyring::Alice.to_account_id()))
+}
+
+fn local_testnet() -> Value {
+	genesis(dev_authorities(4), dev_endowments(), Some(Sr25519Keyring::Alice.to_account_id()))
+}
+
+fn production() -> Value {
+	let authorities = dev_authorities(4);
+	let endowed = authorities.iter().map(|a| (a.account.clone(), AUTHORITY_ENDOWMENT)).collect();
+	genesis(authorities, endowed, None)
+}
+
+/// The JSON patch of the preset named `id`, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		DEVELOPMENT => development(),
+		LOCAL_TESTNET => local_testnet(),
+		PRODUCTION => production(),
+		_ => return None,
+	};
+	// Serializing a `serde_json::Value` cannot fail.
+	serde_json::to_vec(&patch).ok()
+}
+
+/// The names of all presets.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![PresetId::from(DEVELOPMENT), PresetId::from(LOCAL_TESTNET), PresetId::from(PRODUCTION)]
+}

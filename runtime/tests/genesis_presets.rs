@@ -1,0 +1,102 @@
+//! Builds the genesis state of every preset natively and checks what a chain started from it
+//! would see: funded accounts, block authors, finality authorities and the sudo key.
+
+#![allow(clippy::arithmetic_side_effects)]
+
+use polkadot_sdk::{
+	frame_support::traits::fungible::Inspect,
+	pallet_session, pallet_sudo,
+	sp_genesis_builder::PresetId,
+	sp_io::TestExternalities,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::BuildStorage,
+};
+use serde_json::Value;
+use verity_runtime::{
+	genesis_config_presets::{
+		get_preset, preset_names, AUTHORITY_ENDOWMENT, DEVELOPMENT, DEV_ENDOWMENT,
+		LOCAL_TESTNET, PRODUCTION,
+	},
+	AccountId, Babe, Balances, Grandpa, Runtime, RuntimeGenesisConfig,
+};
+
+/// Applies a preset's JSON patch over the default genesis config, as the node does.
+fn merge(base: &mut Value, patch: Value) {
+	match (base, patch) {
+		(Value::Object(base), Value::Object(patch)) => {
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(Value::Null), value);
+			}
+		},
+		(base, patch) => *base = patch,
+	}
+}
+
+fn genesis_of(preset: &str) -> TestExternalities {
+	let patch: Value = serde_json::from_slice(
+		&get_preset(&PresetId::from(preset)).unwrap_or_else(|| panic!("no preset {preset}")),
+	)
+	.expect("a preset is valid JSON");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
+	merge(&mut config, patch);
+	let config: RuntimeGenesisConfig =
+		serde_json::from_value(config).expect("the patched preset is a valid genesis config");
+	TestExternalities::new(config.build_storage().expect("genesis builds"))
+}
+
+fn accounts(keys: &[Sr25519Keyring]) -> Vec<AccountId> {
+	keys.iter().map(|k| k.to_account_id()).collect()
+}
+
+fn assert_authorities(expected: &[AccountId]) {
+	assert_eq!(pallet_session::Validators::<Runtime>::get(), expected);
+	assert_eq!(Babe::authorities().len(), expected.len(), "BABE authorities");
+	assert_eq!(Grandpa::grandpa_authorities().len(), expected.len(), "GRANDPA authorities");
+}
+
+#[test]
+fn every_preset_is_listed_and_unknown_ones_are_refused() {
+	let names = preset_names();
+	assert_eq!(names, vec![DEVELOPMENT, LOCAL_TESTNET, PRODUCTION]);
+	assert!(get_preset(&PresetId::from("mainnet-typo")).is_none());
+}
+
+#[test]
+fn development_has_alice_as_single_authority_and_sudo() {
+	genesis_of(DEVELOPMENT).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		assert_authorities(&[alice.clone()]);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice));
+		for account in Sr25519Keyring::well_known() {
+			assert_eq!(Balances::balance(&account.to_account_id()), DEV_ENDOWMENT);
+		}
+		let funded = Sr25519Keyring::well_known().count() as u128;
+		assert_eq!(Balances::total_issuance(), DEV_ENDOWMENT * funded);
+	});
+}
+
+#[test]
+fn local_testnet_has_four_authorities_and_sudo() {
+	genesis_of(LOCAL_TESTNET).execute_with(|| {
+		use Sr25519Keyring::*;
+		assert_authorities(&accounts(&[Alice, Bob, Charlie, Dave]));
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Alice.to_account_id()));
+		assert_eq!(Balances::balance(&Dave.to_account_id()), DEV_ENDOWMENT);
+	});
+}
+
+#[test]
+fn production_has_no_sudo_key() {
+	genesis_of(PRODUCTION).execute_with(|| {
+		use Sr25519Keyring::*;
+		let authorities = accounts(&[Alice, Bob, Charlie, Dave]);
+		assert_authorities(&authorities);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None, "governance is the only root");
+		for authority in &authorities {
+			assert_eq!(Balances::balance(authority), AUTHORITY_ENDOWMENT);
+		}
+		assert_eq!(Balances::total_issuance(), AUTHORITY_ENDOWMENT * 4);
+		// No development account other than the authorities is funded.
+		assert_eq!(Balances::balance(&Eve.to_account_id()), 0);
+	});
+}

@@ -1,0 +1,30 @@
+# Sourced by Verity's scripts: where builds go and which toolchain builds the wasm runtime.
+
+# The target directory lives outside the work tree so that every checkout and every CI run on
+# this machine shares one incremental build.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/verity/target}"
+mkdir -p "$CARGO_TARGET_DIR"
+
+# scripts/setup.sh records the toolchain that can build wasm32v1-none; when it is not the
+# ordinary rustup one, substrate-wasm-builder must be told.
+verity_wasm_toolchain_file="$HOME/.config/verity/wasm-toolchain"
+if [ -f "$verity_wasm_toolchain_file" ]; then
+  verity_wasm_toolchain=$(cat "$verity_wasm_toolchain_file")
+  if [ "$verity_wasm_toolchain" = "debweb" ]; then
+    export WASM_BUILD_TOOLCHAIN=debweb
+  fi
+fi
+
+VERITY_NODE_BIN="$CARGO_TARGET_DIR/release/verity-node"
+export VERITY_NODE_BIN
+
+# Prints how long a step took, for the timings in the README.
+verity_step() {
+  local name=$1; shift
+  local start=$SECONDS
+  printf '\n==> %s\n' "$name"
+  "$@"
+  local rc=$?
+  printf '<== %s: %ss (exit %s)\n' "$name" "$((SECONDS - start))" "$rc"
+  return $rc
+}
