@@ -5,6 +5,11 @@
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/verity/target}"
 mkdir -p "$CARGO_TARGET_DIR"
 
+# The wasm runtime is built in its own cargo workspace under the target directory; this points it
+# at our Cargo.lock so that it builds exactly the pinned crate versions.
+WASM_BUILD_WORKSPACE_HINT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export WASM_BUILD_WORKSPACE_HINT
+
 # scripts/setup.sh records the toolchain that can build wasm32v1-none; when it is not the
 # ordinary rustup one, substrate-wasm-builder must be told.
 verity_wasm_toolchain_file="$HOME/.config/verity/wasm-toolchain"

@@ -24,7 +24,7 @@ mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
 
-use alloc::borrow::Cow;
+use alloc::{borrow::Cow, vec::Vec};
 use polkadot_sdk::{
 	frame_support, frame_system, pallet_transaction_payment, sp_consensus_babe, sp_runtime,
 	sp_version,

@@ -5,7 +5,9 @@
 
 use super::*;
 use frame_support::{
-	derive_impl, parameter_types,
+	derive_impl,
+	dispatch::DispatchClass,
+	parameter_types,
 	traits::{
 		fungible::{Balanced, Credit},
 		ConstU128, ConstU32, ConstU64, ConstU8, OnUnbalanced,
@@ -31,6 +33,9 @@ use sp_runtime::{
 /// kept for operational transactions and inherents.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
+/// The largest block, in bytes: 5 MiB.
+const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
+
 parameter_types! {
 	pub const BlockHashCount: BlockNumber = 2400;
 	pub const Version: RuntimeVersion = VERSION;
@@ -40,10 +45,12 @@ parameter_types! {
 		NORMAL_DISPATCH_RATIO,
 	);
 	/// At most 5 MiB of block data.
-	pub RuntimeBlockLength: BlockLength = BlockLength::max_with_normal_ratio(
-		5 * 1024 * 1024,
-		NORMAL_DISPATCH_RATIO,
-	);
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(MAX_BLOCK_LENGTH)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| {
+			*max = NORMAL_DISPATCH_RATIO * *max
+		})
+		.build();
 	pub const SS58Prefix: u16 = verity_primitives::SS58_PREFIX;
 }
 
@@ -79,7 +86,8 @@ impl pallet_babe::Config for Runtime {
 	// Epochs change when the session pallet rotates the authority set.
 	type EpochChangeTrigger = pallet_babe::ExternalTrigger;
 	type DisabledValidators = Session;
-	type WeightInfo = pallet_babe::weights::SubstrateWeight<Runtime>;
+	// The pallet's reference weights (it has no `SubstrateWeight`).
+	type WeightInfo = ();
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNominators = ConstU32<0>;
 	// Equivocations are not reported on chain yet: no key-ownership proofs exist.
@@ -194,7 +202,8 @@ impl pallet_session::Config for Runtime {
 
 impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type WeightInfo = pallet_grandpa::weights::SubstrateWeight<Runtime>;
+	// The pallet's reference weights (it has no `SubstrateWeight`).
+	type WeightInfo = ();
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNominators = ConstU32<0>;
 	// No equivocation reports yet (see BABE above), so no set-id history is kept for them.
