@@ -7,8 +7,9 @@ use frame_support::{
 	weights::Weight,
 };
 use polkadot_sdk::{
-	frame_system_rpc_runtime_api, pallet_transaction_payment_rpc_runtime_api, sp_api, sp_block_builder, sp_consensus_grandpa,
-	sp_core, sp_genesis_builder, sp_inherents, sp_offchain, sp_session, sp_transaction_pool,
+	frame_system_rpc_runtime_api, pallet_transaction_payment_rpc_runtime_api, sp_api,
+	sp_block_builder, sp_consensus_grandpa, sp_core, sp_genesis_builder, sp_inherents, sp_offchain,
+	sp_session, sp_transaction_pool,
 };
 use sp_api::impl_runtime_apis;
 use sp_core::{crypto::KeyTypeId, OpaqueMetadata};

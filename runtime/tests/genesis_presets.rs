@@ -4,18 +4,15 @@
 #![allow(clippy::arithmetic_side_effects)]
 
 use polkadot_sdk::{
-	frame_support::traits::fungible::Inspect,
-	pallet_session, pallet_sudo,
-	sp_genesis_builder::PresetId,
-	sp_io::TestExternalities,
-	sp_keyring::Sr25519Keyring,
+	frame_support::traits::fungible::Inspect, pallet_session, pallet_sudo,
+	sp_genesis_builder::PresetId, sp_io::TestExternalities, sp_keyring::Sr25519Keyring,
 	sp_runtime::BuildStorage,
 };
 use serde_json::Value;
 use verity_runtime::{
 	genesis_config_presets::{
-		get_preset, preset_names, AUTHORITY_ENDOWMENT, DEVELOPMENT, DEV_ENDOWMENT,
-		LOCAL_TESTNET, PRODUCTION,
+		get_preset, preset_names, AUTHORITY_ENDOWMENT, DEVELOPMENT, DEV_ENDOWMENT, LOCAL_TESTNET,
+		PRODUCTION,
 	},
 	AccountId, Babe, Balances, Grandpa, Runtime, RuntimeGenesisConfig,
 };
@@ -27,7 +24,7 @@ fn merge(base: &mut Value, patch: Value) {
 			for (key, value) in patch {
 				merge(base.entry(key).or_insert(Value::Null), value);
 			}
-		},
+		}
 		(base, patch) => *base = patch,
 	}
 }

@@ -10,8 +10,7 @@ use frame_support::{
 	parameter_types,
 	traits::{
 		fungible::{Balanced, Credit},
-		ConstU128, ConstU32, ConstU64, ConstU8, OnUnbalanced,
-		VariantCountOf,
+		ConstU128, ConstU32, ConstU64, ConstU8, OnUnbalanced, VariantCountOf,
 	},
 	weights::{
 		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
