@@ -1,7 +1,8 @@
 //! Builds the genesis state of every preset natively and checks what a chain started from it
 //! would see: funded accounts, block authors, finality authorities and the sudo key.
 
-#![allow(clippy::arithmetic_side_effects)]
+// Test code: a broken preset should fail loudly.
+#![allow(clippy::arithmetic_side_effects, clippy::expect_used)]
 
 use polkadot_sdk::{
 	frame_support::traits::fungible::Inspect, pallet_session, pallet_sudo,
@@ -62,7 +63,7 @@ fn every_preset_is_listed_and_unknown_ones_are_refused() {
 fn development_has_alice_as_single_authority_and_sudo() {
 	genesis_of(DEVELOPMENT).execute_with(|| {
 		let alice = Sr25519Keyring::Alice.to_account_id();
-		assert_authorities(&[alice.clone()]);
+		assert_authorities(std::slice::from_ref(&alice));
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice));
 		for account in Sr25519Keyring::well_known() {
 			assert_eq!(Balances::balance(&account.to_account_id()), DEV_ENDOWMENT);

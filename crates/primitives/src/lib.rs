@@ -78,17 +78,11 @@ pub mod time {
 /// The SS58 address prefix of Verity accounts (the generic Substrate prefix).
 pub const SS58_PREFIX: u16 = 42;
 
-#[cfg(test)]
-mod tests {
-	use super::{currency::*, time::*};
-
-	#[test]
-	fn units_are_consistent() {
-		assert_eq!(VRT, 10u128.pow(u32::from(DECIMALS)));
-		assert_eq!(MILLI_VRT * 1_000, VRT);
-		assert!(EXISTENTIAL_DEPOSIT > 0);
-		assert_eq!(MINUTES, 10);
-		assert_eq!(u64::from(DAYS) * MILLISECS_PER_BLOCK, 86_400_000);
-		assert!(PRIMARY_PROBABILITY.0 <= PRIMARY_PROBABILITY.1);
-	}
-}
+// The units agree with each other; checked when the crate compiles.
+const _: () = {
+	assert!(currency::VRT == 10u128.pow(currency::DECIMALS as u32));
+	assert!(currency::MILLI_VRT * 1_000 == currency::VRT);
+	assert!(currency::EXISTENTIAL_DEPOSIT > 0);
+	assert!(time::MINUTES as u64 * time::MILLISECS_PER_BLOCK == 60_000);
+	assert!(time::PRIMARY_PROBABILITY.0 <= time::PRIMARY_PROBABILITY.1);
+};
