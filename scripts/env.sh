@@ -20,8 +20,28 @@ if [ -f "$verity_wasm_toolchain_file" ]; then
   fi
 fi
 
+# Vulkan drivers (Mesa's lavapipe among them) want a private runtime directory.
+if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "$XDG_RUNTIME_DIR" ]; then
+  XDG_RUNTIME_DIR="$HOME/.cache/verity/xdg-runtime"
+  mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+  export XDG_RUNTIME_DIR
+fi
+
 VERITY_NODE_BIN="$CARGO_TARGET_DIR/release/verity-node"
 export VERITY_NODE_BIN
+
+# The two package sets every script builds with, so that all of them share one build of each.
+VERITY_CHAIN_PACKAGES=(-p verity-node -p verity-runtime -p verity-primitives)
+VERITY_TOOL_PACKAGES=(-p verity-evaluator -p verity-cli --features verity-cli/gpu)
+
+# cargo with the toolchain that has the wasm32v1-none standard library.
+verity_wasm_cargo() {
+  if [ -n "${WASM_BUILD_TOOLCHAIN:-}" ]; then
+    rustup run "$WASM_BUILD_TOOLCHAIN" cargo "$@"
+  else
+    cargo "$@"
+  fi
+}
 
 # Prints how long a step took, for the timings in the README.
 verity_step() {

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
 
-verity_step "build (release)" cargo build --release --workspace --locked
+verity_step "build chain (release)" cargo build --release --locked "${VERITY_CHAIN_PACKAGES[@]}"
 
 echo "[run] starting $VERITY_NODE_BIN --dev (Ctrl-C stops it; its state is discarded)"
 exec "$VERITY_NODE_BIN" --dev --rpc-cors all "$@"

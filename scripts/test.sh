@@ -2,8 +2,10 @@
 # The whole test suite: set the machine up, check formatting, build, run the Rust tests, lint,
 # and run the end-to-end tests against a real node.
 #
-# Every cargo step uses the release profile and the whole workspace so that each crate is
-# compiled once and shared by the node, the tests and clippy.
+# Every cargo step uses the release profile so that each crate is compiled once and shared by
+# the binaries, the tests and clippy. The chain (node, runtime, primitives) and the tools
+# (evaluator, `verity` CLI) are built as two package sets, so that the tools' dependencies never
+# change the features, and so the build, of the node's ~1,000 crates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,10 +14,28 @@ bash scripts/setup.sh
 source scripts/env.sh
 
 verity_step "cargo fmt --check" cargo fmt --all -- --check
-verity_step "build (release)" cargo build --release --workspace --locked
-verity_step "cargo test" cargo test --release --workspace --locked
-verity_step "cargo clippy" \
-  cargo clippy --release --workspace --all-targets --locked -- -D warnings
+
+verity_step "build chain (release)" cargo build --release --locked "${VERITY_CHAIN_PACKAGES[@]}"
+verity_step "build tools (release)" cargo build --release --locked "${VERITY_TOOL_PACKAGES[@]}"
+
+verity_step "cargo test: chain" cargo test --release --locked "${VERITY_CHAIN_PACKAGES[@]}"
+# The GPU backend runs for real: on a GPU where there is one, on lavapipe (Vulkan on the CPU)
+# otherwise; the tests print the adapter.
+verity_step "cargo test: tools" cargo test --release --locked "${VERITY_TOOL_PACKAGES[@]}"
+
+verity_step "cargo clippy: chain" \
+  cargo clippy --release --locked --all-targets "${VERITY_CHAIN_PACKAGES[@]}" -- -D warnings
+verity_step "cargo clippy: tools" \
+  cargo clippy --release --locked --all-targets "${VERITY_TOOL_PACKAGES[@]}" -- -D warnings
+verity_step "cargo clippy: evaluator without std" \
+  cargo clippy --release --locked -p verity-evaluator --no-default-features -- -D warnings
+# The referee runs the evaluator's reference backend inside the wasm runtime.
+verity_step "evaluator builds for wasm32v1-none" \
+  verity_wasm_cargo build --release --locked -p verity-evaluator --no-default-features \
+  --target wasm32v1-none
+
+verity_step "miner toolkit end to end" bash scripts/miner-check.sh
+
 verity_step "npm ci (tests/)" npm ci --prefix tests --no-audit --no-fund
 verity_step "end-to-end tests" env VERITY_NODE="$VERITY_NODE_BIN" npm test --prefix tests
 
