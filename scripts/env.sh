@@ -30,8 +30,12 @@ fi
 VERITY_NODE_BIN="$CARGO_TARGET_DIR/release/verity-node"
 export VERITY_NODE_BIN
 
-# The two package sets every script builds with, so that all of them share one build of each.
+# The package sets every script builds with, so that all of them share one build of each. The
+# pallets are also built inside the runtime (chain set); their own set adds the benchmarks, which
+# their unit tests run against the mock.
 VERITY_CHAIN_PACKAGES=(-p verity-node -p verity-runtime -p verity-primitives)
+VERITY_PALLET_PACKAGES=(-p pallet-subnets -p pallet-stake
+  --features pallet-subnets/runtime-benchmarks,pallet-stake/runtime-benchmarks)
 VERITY_TOOL_PACKAGES=(-p verity-evaluator -p verity-cli --features verity-cli/gpu)
 
 # cargo with the toolchain that has the wasm32v1-none standard library.

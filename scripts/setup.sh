@@ -36,8 +36,9 @@ command -v rustup >/dev/null || die "rustup is required (https://rustup.rs)"
 command -v cargo >/dev/null || die "cargo is required (install it with rustup)"
 
 # 1. System packages: protoc (litep2p), a C compiler for the crates that build C, Vulkan on the
-#    CPU (lavapipe) for the evaluator's GPU backend in CI, Node.js for the end-to-end tests.
-apt_install protobuf-compiler build-essential git mesa-vulkan-drivers libvulkan1
+#    CPU (lavapipe) for the evaluator's GPU backend in CI, curl (run.sh waits for the node with it),
+#    Node.js for the end-to-end tests.
+apt_install protobuf-compiler build-essential git curl mesa-vulkan-drivers libvulkan1
 say "protoc: $(protoc --version)"
 
 if ! command -v node >/dev/null || [ "$(node -e 'console.log(process.versions.node.split(".")[0])')" -lt 18 ]; then

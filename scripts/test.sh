@@ -3,9 +3,9 @@
 # and run the end-to-end tests against a real node.
 #
 # Every cargo step uses the release profile so that each crate is compiled once and shared by
-# the binaries, the tests and clippy. The chain (node, runtime, primitives) and the tools
-# (evaluator, `verity` CLI) are built as two package sets, so that the tools' dependencies never
-# change the features, and so the build, of the node's ~1,000 crates.
+# the binaries, the tests and clippy. The chain (node, runtime, primitives), the pallets with
+# their benchmarks, and the tools (evaluator, `verity` CLI) are built as separate package sets, so
+# that no set's dependencies change the features, and so the build, of the node's ~1,000 crates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,12 +19,16 @@ verity_step "build chain (release)" cargo build --release --locked "${VERITY_CHA
 verity_step "build tools (release)" cargo build --release --locked "${VERITY_TOOL_PACKAGES[@]}"
 
 verity_step "cargo test: chain" cargo test --release --locked "${VERITY_CHAIN_PACKAGES[@]}"
+# Unit, property and benchmark tests of the pallets, each followed by their try_state invariants.
+verity_step "cargo test: pallets" cargo test --release --locked "${VERITY_PALLET_PACKAGES[@]}"
 # The GPU backend runs for real: on a GPU where there is one, on lavapipe (Vulkan on the CPU)
 # otherwise; the tests print the adapter.
 verity_step "cargo test: tools" cargo test --release --locked "${VERITY_TOOL_PACKAGES[@]}"
 
 verity_step "cargo clippy: chain" \
   cargo clippy --release --locked --all-targets "${VERITY_CHAIN_PACKAGES[@]}" -- -D warnings
+verity_step "cargo clippy: pallets" \
+  cargo clippy --release --locked --all-targets "${VERITY_PALLET_PACKAGES[@]}" -- -D warnings
 verity_step "cargo clippy: tools" \
   cargo clippy --release --locked --all-targets "${VERITY_TOOL_PACKAGES[@]}" -- -D warnings
 verity_step "cargo clippy: evaluator without std" \

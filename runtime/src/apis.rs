@@ -18,6 +18,11 @@ use sp_runtime::{
 	transaction_validity::{TransactionSource, TransactionValidity},
 	ApplyExtrinsicResult,
 };
+use verity_primitives::{
+	api::VerityApi,
+	stake::StakeView,
+	subnets::{NetUid, NeuronView, SubnetView},
+};
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -220,6 +225,24 @@ impl_runtime_apis! {
 
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl VerityApi<Block, AccountId> for Runtime {
+		fn subnet(netuid: NetUid) -> Option<SubnetView<AccountId>> {
+			Subnets::subnet_view(netuid)
+		}
+
+		fn subnets() -> Vec<SubnetView<AccountId>> {
+			Subnets::subnet_views()
+		}
+
+		fn neurons(netuid: NetUid) -> Option<Vec<NeuronView<AccountId>>> {
+			Subnets::neuron_views(netuid)
+		}
+
+		fn stake(account: AccountId) -> StakeView<AccountId> {
+			Stake::stake_view(account)
 		}
 	}
 

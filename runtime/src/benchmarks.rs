@@ -24,6 +24,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_utility, Utility]
 	[pallet_sudo, Sudo]
+	[pallet_stake, Stake]
+	[pallet_subnets, Subnets]
 );
 
 /// The benchmarks this runtime offers and the storage they touch.

@@ -1,16 +1,23 @@
 //! Genesis presets: the initial state of a Verity chain.
 //!
+//! Block authors are elected by stake (see `pallet_stake`): each genesis authority stakes
+//! [`AUTHORITY_STAKE`] on its own account, used as its hotkey, and offers itself as a candidate;
+//! its session keys are registered in `session.keys`.
+//!
 //! - `development`: Alice is the single block author and the sudo key; the well-known dev
-//!   accounts are funded. Used by `verity-node --dev`.
-//! - `local_testnet`: Alice, Bob, Charlie and Dave author and finalize; Alice holds sudo.
+//!   accounts are funded; one authority is elected; unbonding takes 20 blocks (2 minutes) so that
+//!   tests can watch stake leave. Used by `verity-node --dev`.
+//! - `local_testnet`: Alice, Bob, Charlie and Dave author and finalize; Alice holds sudo; up to
+//!   four authorities are elected.
 //! - `production`: the shape of a live network. No sudo key (governance is the only path to
-//!   root), four genesis authorities and an initial allocation. Its authority keys are the
-//!   well-known test keys as placeholders: a real launch replaces `session.keys` and
-//!   `balances.balances` in the exported chain spec before genesis.
+//!   root), four genesis authorities, up to 32 elected authorities, 7-day unbonding and an
+//!   initial allocation. Its authority keys are the well-known test keys as placeholders: a real
+//!   launch replaces `session.keys`, `stake` and `balances.balances` in the exported chain spec
+//!   before genesis.
 
 use crate::{
-	AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
-	SessionKeys, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, VRT,
+	AccountId, BabeConfig, Balance, BalancesConfig, BlockNumber, RuntimeGenesisConfig,
+	SessionConfig, SessionKeys, StakeConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, DAYS, VRT,
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
@@ -31,6 +38,22 @@ pub const LOCAL_TESTNET: &str = sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET
 pub const DEV_ENDOWMENT: Balance = 100_000 * VRT;
 /// What each genesis authority of the production preset starts with (its stake and fees).
 pub const AUTHORITY_ENDOWMENT: Balance = 10_000 * VRT;
+
+/// What each genesis authority stakes on itself.
+pub const AUTHORITY_STAKE: Balance = 1_000 * VRT;
+
+/// The unbonding period of the development and local presets: 2 minutes.
+pub const DEV_UNBONDING_PERIOD: BlockNumber = 20;
+
+/// The unbonding period of the production preset.
+pub const PRODUCTION_UNBONDING_PERIOD: BlockNumber = 7 * DAYS;
+
+/// The chain's shape beyond its accounts: how many authorities it elects and how long stake
+/// takes to leave.
+struct StakeParameters {
+	authority_count: u32,
+	unbonding_period: BlockNumber,
+}
 
 /// A genesis block author: its account and the session keys it authors and finalizes with.
 struct Authority {
@@ -57,10 +80,20 @@ fn genesis(
 	authorities: Vec<Authority>,
 	endowed: Vec<(AccountId, Balance)>,
 	sudo: Option<AccountId>,
+	stake: StakeParameters,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: endowed },
 		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
+		stake: StakeConfig {
+			stakes: authorities
+				.iter()
+				.map(|a| (a.account.clone(), a.account.clone(), AUTHORITY_STAKE))
+				.collect::<Vec<_>>(),
+			authority_candidates: authorities.iter().map(|a| a.account.clone()).collect::<Vec<_>>(),
+			authority_count: stake.authority_count,
+			unbonding_period: stake.unbonding_period,
+		},
 		session: SessionConfig {
 			keys: authorities
 				.into_iter()
@@ -76,17 +109,32 @@ fn dev_endowments() -> Vec<(AccountId, Balance)> {
 }
 
 fn development() -> Value {
-	genesis(dev_authorities(1), dev_endowments(), Some(Sr25519Keyring::Alice.to_account_id()))
+	genesis(
+		dev_authorities(1),
+		dev_endowments(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
+		StakeParameters { authority_count: 1, unbonding_period: DEV_UNBONDING_PERIOD },
+	)
 }
 
 fn local_testnet() -> Value {
-	genesis(dev_authorities(4), dev_endowments(), Some(Sr25519Keyring::Alice.to_account_id()))
+	genesis(
+		dev_authorities(4),
+		dev_endowments(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
+		StakeParameters { authority_count: 4, unbonding_period: DEV_UNBONDING_PERIOD },
+	)
 }
 
 fn production() -> Value {
 	let authorities = dev_authorities(4);
 	let endowed = authorities.iter().map(|a| (a.account.clone(), AUTHORITY_ENDOWMENT)).collect();
-	genesis(authorities, endowed, None)
+	genesis(
+		authorities,
+		endowed,
+		None,
+		StakeParameters { authority_count: 32, unbonding_period: PRODUCTION_UNBONDING_PERIOD },
+	)
 }
 
 /// The JSON patch of the preset named `id`, if there is one.

@@ -5,7 +5,7 @@
 //!
 //! - [`configs`]: the configuration of every pallet.
 //! - [`apis`]: the runtime APIs (block building, transaction pool, BABE, GRANDPA, session keys,
-//!   account nonces, fees, genesis presets, benchmarks).
+//!   account nonces, fees, Verity's subnets and stake, genesis presets, benchmarks).
 //! - [`genesis_config_presets`]: the `development`, `local_testnet` and `production` genesis
 //!   states from which the node builds its chain specs.
 
@@ -159,6 +159,14 @@ mod runtime {
 	pub type Balances = polkadot_sdk::pallet_balances;
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = polkadot_sdk::pallet_transaction_payment;
+	// Stake and Subnets come before Session: pallet-session's genesis asks the stake pallet to
+	// elect the first authority set, so stake must exist by then.
+	#[runtime::pallet_index(10)]
+	pub type Stake = pallet_stake;
+
+	#[runtime::pallet_index(11)]
+	pub type Subnets = pallet_subnets;
+
 	#[runtime::pallet_index(6)]
 	pub type Session = polkadot_sdk::pallet_session;
 	#[runtime::pallet_index(7)]

@@ -4,43 +4,20 @@
 // Test code: a broken preset should fail loudly.
 #![allow(clippy::arithmetic_side_effects, clippy::expect_used)]
 
+mod common;
+
+use common::genesis_of;
 use polkadot_sdk::{
 	frame_support::traits::fungible::Inspect, pallet_session, pallet_sudo,
-	sp_genesis_builder::PresetId, sp_io::TestExternalities, sp_keyring::Sr25519Keyring,
-	sp_runtime::BuildStorage,
+	sp_genesis_builder::PresetId, sp_keyring::Sr25519Keyring,
 };
-use serde_json::Value;
 use verity_runtime::{
 	genesis_config_presets::{
-		get_preset, preset_names, AUTHORITY_ENDOWMENT, DEVELOPMENT, DEV_ENDOWMENT, LOCAL_TESTNET,
-		PRODUCTION,
+		get_preset, preset_names, AUTHORITY_ENDOWMENT, AUTHORITY_STAKE, DEVELOPMENT, DEV_ENDOWMENT,
+		DEV_UNBONDING_PERIOD, LOCAL_TESTNET, PRODUCTION, PRODUCTION_UNBONDING_PERIOD,
 	},
-	AccountId, Babe, Balances, Grandpa, Runtime, RuntimeGenesisConfig,
+	AccountId, Babe, Balances, Grandpa, Runtime, Stake,
 };
-
-/// Applies a preset's JSON patch over the default genesis config, as the node does.
-fn merge(base: &mut Value, patch: Value) {
-	match (base, patch) {
-		(Value::Object(base), Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(Value::Null), value);
-			}
-		}
-		(base, patch) => *base = patch,
-	}
-}
-
-fn genesis_of(preset: &str) -> TestExternalities {
-	let patch: Value = serde_json::from_slice(
-		&get_preset(&PresetId::from(preset)).unwrap_or_else(|| panic!("no preset {preset}")),
-	)
-	.expect("a preset is valid JSON");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
-	merge(&mut config, patch);
-	let config: RuntimeGenesisConfig =
-		serde_json::from_value(config).expect("the patched preset is a valid genesis config");
-	TestExternalities::new(config.build_storage().expect("genesis builds"))
-}
 
 fn accounts(keys: &[Sr25519Keyring]) -> Vec<AccountId> {
 	keys.iter().map(|k| k.to_account_id()).collect()
@@ -66,8 +43,13 @@ fn development_has_alice_as_single_authority_and_sudo() {
 		assert_authorities(std::slice::from_ref(&alice));
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice));
 		for account in Sr25519Keyring::well_known() {
-			assert_eq!(Balances::balance(&account.to_account_id()), DEV_ENDOWMENT);
+			assert_eq!(Balances::total_balance(&account.to_account_id()), DEV_ENDOWMENT);
 		}
+		// Alice's stake on herself is held, not spent, and elects her.
+		assert_eq!(Balances::balance(&alice), DEV_ENDOWMENT - AUTHORITY_STAKE);
+		assert_eq!(Stake::total_stake_of(&alice), AUTHORITY_STAKE);
+		assert_eq!(pallet_stake::AuthorityCount::<Runtime>::get(), 1);
+		assert_eq!(pallet_stake::UnbondingPeriod::<Runtime>::get(), DEV_UNBONDING_PERIOD);
 		let funded = Sr25519Keyring::well_known().count() as u128;
 		assert_eq!(Balances::total_issuance(), DEV_ENDOWMENT * funded);
 	});
@@ -79,7 +61,8 @@ fn local_testnet_has_four_authorities_and_sudo() {
 		use Sr25519Keyring::*;
 		assert_authorities(&accounts(&[Alice, Bob, Charlie, Dave]));
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Alice.to_account_id()));
-		assert_eq!(Balances::balance(&Dave.to_account_id()), DEV_ENDOWMENT);
+		assert_eq!(Balances::total_balance(&Dave.to_account_id()), DEV_ENDOWMENT);
+		assert_eq!(Stake::total_stake_of(&Dave.to_account_id()), AUTHORITY_STAKE);
 	});
 }
 
@@ -91,10 +74,13 @@ fn production_has_no_sudo_key() {
 		assert_authorities(&authorities);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None, "governance is the only root");
 		for authority in &authorities {
-			assert_eq!(Balances::balance(authority), AUTHORITY_ENDOWMENT);
+			assert_eq!(Balances::total_balance(authority), AUTHORITY_ENDOWMENT);
+			assert_eq!(Stake::total_stake_of(authority), AUTHORITY_STAKE);
 		}
+		assert_eq!(pallet_stake::AuthorityCount::<Runtime>::get(), 32);
+		assert_eq!(pallet_stake::UnbondingPeriod::<Runtime>::get(), PRODUCTION_UNBONDING_PERIOD);
 		assert_eq!(Balances::total_issuance(), AUTHORITY_ENDOWMENT * 4);
 		// No development account other than the authorities is funded.
-		assert_eq!(Balances::balance(&Eve.to_account_id()), 0);
+		assert_eq!(Balances::total_balance(&Eve.to_account_id()), 0);
 	});
 }

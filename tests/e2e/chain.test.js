@@ -19,7 +19,7 @@ const TEST_TIMEOUT_MS = 120_000;
 // The pallets the Verity runtime is built from (names as in the metadata).
 const EXPECTED_PALLETS = [
   'System', 'Timestamp', 'Babe', 'Grandpa', 'Session', 'Authorship',
-  'Balances', 'TransactionPayment', 'Utility', 'Sudo',
+  'Balances', 'TransactionPayment', 'Utility', 'Sudo', 'Stake', 'Subnets',
 ];
 
 describe('verity-node --dev', () => {

@@ -1,9 +1,16 @@
-//! Types and constants shared by Verity's runtime, pallets, node and command line.
+//! Types, traits and constants shared by Verity's runtime, pallets, node and command line.
 //!
 //! Everything here is `no_std` so that the runtime (wasm) and the native side agree on the
 //! encoding of accounts, balances and block numbers, and on the units of time and money.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod api;
+pub mod stake;
+pub mod subnets;
+pub mod traits;
 
 use polkadot_sdk::{
 	sp_core::H256,

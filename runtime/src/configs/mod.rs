@@ -190,7 +190,8 @@ impl pallet_session::Config for Runtime {
 	type ValidatorIdOf = ConvertInto;
 	type ShouldEndSession = Babe;
 	type NextSessionRotation = Babe;
-	type SessionManager = ();
+	// Each session's authorities are the top hotkeys by stake (see `pallet_stake`).
+	type SessionManager = Stake;
 	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
 	type DisablingStrategy = pallet_session::disabling::UpToLimitWithReEnablingDisablingStrategy;
@@ -222,4 +223,76 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+/// Hotkeys that have registered session keys: the stake pallet elects authorities among them.
+pub struct HasSessionKeys;
+
+impl frame_support::traits::Contains<AccountId> for HasSessionKeys {
+	fn contains(hotkey: &AccountId) -> bool {
+		pallet_session::NextKeys::<Runtime>::contains_key(hotkey)
+	}
+}
+
+parameter_types! {
+	/// The least stake one coldkey may place on a hotkey.
+	pub const MinStake: Balance = VRT;
+	/// The most coldkeys that stake on one hotkey: bounds the work of a slash or a payout.
+	pub const MaxStakersPerHotkey: u32 = 512;
+	/// The most hotkeys one coldkey stakes on.
+	pub const MaxHotkeysPerColdkey: u32 = 64;
+	/// The most unbonding chunks one coldkey has on one hotkey at a time.
+	pub const MaxUnbondingChunks: u32 = 16;
+	/// The shortest unbonding period governance may set. Evaluation challenge windows are
+	/// validated against the unbonding period in force, so that stake behind a wrong
+	/// evaluation cannot leave before it can be slashed.
+	pub const MinUnbondingPeriod: BlockNumber = 10;
+	/// The most a hotkey's owner takes from its rewards, and the take of a new hotkey.
+	pub const MaxTake: Perbill = Perbill::from_percent(18);
+	/// A hotkey's take rises at most once a day.
+	pub const TakeIncreaseRateLimit: BlockNumber = DAYS;
+	/// The chain never elects fewer block authors than this; with fewer candidates it keeps
+	/// the current set.
+	pub const MinAuthorities: u32 = 1;
+	/// Hotkeys that offer to author blocks.
+	pub const MaxAuthorityCandidates: u32 = 1024;
+}
+
+impl pallet_stake::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type SessionKeysRegistered = HasSessionKeys;
+	type MinStake = MinStake;
+	type MaxStakersPerHotkey = MaxStakersPerHotkey;
+	type MaxHotkeysPerColdkey = MaxHotkeysPerColdkey;
+	type MaxUnbondingChunks = MaxUnbondingChunks;
+	type MinUnbondingPeriod = MinUnbondingPeriod;
+	type MaxTake = MaxTake;
+	type DefaultTake = MaxTake;
+	type TakeIncreaseRateLimit = TakeIncreaseRateLimit;
+	type MinAuthorities = MinAuthorities;
+	type MaxAuthorities = MaxAuthorities;
+	type MaxAuthorityCandidates = MaxAuthorityCandidates;
+	type WeightInfo = pallet_stake::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// The most subnets governance may allow.
+	pub const MaxSubnetsLimit: u16 = 128;
+	/// A neuron updates its endpoint at most once a minute.
+	pub const ServeRateLimit: BlockNumber = 10;
+	/// The largest model a miner may commit to: 64 MiB.
+	pub const MaxModelSize: u64 = 64 * 1024 * 1024;
+}
+
+impl pallet_subnets::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Stake = Stake;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxSubnetsLimit = MaxSubnetsLimit;
+	type ServeRateLimit = ServeRateLimit;
+	type MaxModelSize = MaxModelSize;
+	type WeightInfo = pallet_subnets::weights::SubstrateWeight<Runtime>;
 }

@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 
 import { withTimeout } from './chain.js';
+import { VERITY_RPC } from './rpc.js';
 
 const RPC_READY_TIMEOUT_MS = 120_000; // a cold start compiles the wasm runtime; the machine has 2 cores
 const API_READY_TIMEOUT_MS = 60_000;
@@ -189,7 +190,7 @@ export async function startNode({ extraArgs = [] } = {}) {
     provider = new WsProvider(endpoint);
     api = await withTimeout(
       // throwOnConnect rejects with the WebSocket's error event, not an Error: name the endpoint.
-      ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true }).catch((err) => {
+      ApiPromise.create({ provider, rpc: VERITY_RPC, throwOnConnect: true, noInitWarn: true }).catch((err) => {
         throw new Error(`could not connect @polkadot/api to ${endpoint}: ${err?.message || err?.type || err}`);
       }),
       API_READY_TIMEOUT_MS,

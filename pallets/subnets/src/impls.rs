@@ -1,0 +1,246 @@
+//! Subnets' lifecycle, [`SubnetsInterface`] for the other pallets, the views the runtime API
+//! returns, and the pallet's invariants.
+
+use crate::{
+	Config, DefaultHyperparameters, Event, HoldReason, LastAdjustment, LastLockBlock, LastLockCost,
+	NeuronCount, Neurons, Pallet, RegistrationBurn, RegistrationsThisInterval, SubnetInfo,
+	SubnetOf, Subnets, Uids,
+};
+use alloc::vec::Vec;
+use polkadot_sdk::{
+	frame_support::{
+		defensive,
+		traits::{fungible::MutateHold, tokens::Precision},
+	},
+	frame_system::{self, pallet_prelude::BlockNumberFor},
+	sp_runtime::{DispatchError, SaturatedConversion},
+};
+use verity_primitives::{
+	subnets::{Hyperparameters, ModelCommitment, NetUid, NeuronView, SubnetView, Uid},
+	traits::{StakeInterface, SubnetsInterface},
+	Balance,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Writes a new subnet owned by `owner` whose `lock` is already held, with the default
+	/// hyperparameters, and records the lock as the base of the next lock cost.
+	pub(crate) fn insert_subnet(
+		netuid: NetUid,
+		owner: T::AccountId,
+		lock: Balance,
+		now: BlockNumberFor<T>,
+	) {
+		let hyperparameters = DefaultHyperparameters::<T>::get();
+		Subnets::<T>::insert(
+			netuid,
+			SubnetInfo { owner: owner.clone(), locked: lock, created_at: now, hyperparameters },
+		);
+		RegistrationBurn::<T>::insert(netuid, hyperparameters.min_burn);
+		LastAdjustment::<T>::insert(netuid, now);
+		LastLockCost::<T>::put(lock);
+		LastLockBlock::<T>::put(now);
+		Self::deposit_event(Event::SubnetCreated { netuid, owner, locked: lock });
+	}
+
+	/// Releases the subnet's lock and removes the subnet with everything stored under its
+	/// netuid; returns how many neurons it held.
+	pub(crate) fn remove_subnet(
+		netuid: NetUid,
+		subnet: &SubnetOf<T>,
+	) -> Result<u16, DispatchError> {
+		let neurons = NeuronCount::<T>::get(netuid);
+		if subnet.locked > 0 {
+			T::Currency::release(
+				&HoldReason::SubnetLock.into(),
+				&subnet.owner,
+				subnet.locked,
+				Precision::Exact,
+			)?;
+		}
+		Subnets::<T>::remove(netuid);
+		// At most `MAX_UIDS_LIMIT` entries each, all removed in one go.
+		let _ = Neurons::<T>::clear_prefix(netuid, u32::MAX, None);
+		let _ = Uids::<T>::clear_prefix(netuid, u32::MAX, None);
+		NeuronCount::<T>::remove(netuid);
+		RegistrationBurn::<T>::remove(netuid);
+		RegistrationsThisInterval::<T>::remove(netuid);
+		LastAdjustment::<T>::remove(netuid);
+		Self::deposit_event(Event::SubnetDissolved { netuid });
+		Ok(neurons)
+	}
+
+	/// One subnet as the runtime API reports it.
+	pub fn subnet_view(netuid: NetUid) -> Option<SubnetView<T::AccountId>> {
+		let subnet = Subnets::<T>::get(netuid)?;
+		Some(SubnetView {
+			netuid,
+			owner: subnet.owner,
+			locked: subnet.locked,
+			created_at: subnet.created_at.saturated_into(),
+			neuron_count: NeuronCount::<T>::get(netuid),
+			registration_burn: RegistrationBurn::<T>::get(netuid),
+			hyperparameters: subnet.hyperparameters,
+		})
+	}
+
+	/// Every subnet as the runtime API reports it, by ascending netuid.
+	pub fn subnet_views() -> Vec<SubnetView<T::AccountId>> {
+		Self::netuids().into_iter().filter_map(Self::subnet_view).collect()
+	}
+
+	/// The metagraph of one subnet, by ascending UID; `None` if the subnet does not exist.
+	pub fn neuron_views(netuid: NetUid) -> Option<Vec<NeuronView<T::AccountId>>> {
+		let subnet = Subnets::<T>::get(netuid)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let immunity_period = subnet.hyperparameters.immunity_period;
+		let mut views = Vec::new();
+		for uid in 0..NeuronCount::<T>::get(netuid) {
+			let Some(neuron) = Neurons::<T>::get(netuid, uid) else {
+				defensive!("UIDs below the neuron count always hold a neuron");
+				continue;
+			};
+			let Some(coldkey) = T::Stake::hotkey_owner(&neuron.hotkey) else {
+				defensive!("a registered hotkey always has an owner");
+				continue;
+			};
+			views.push(NeuronView {
+				uid,
+				stake: T::Stake::total_stake(&neuron.hotkey),
+				coldkey,
+				registered_at: neuron.registered_at.saturated_into(),
+				immune: Self::is_immune(neuron.registered_at, immunity_period, now),
+				endpoint: neuron.endpoint,
+				model: neuron.model,
+				pruning_score: neuron.pruning_score,
+				hotkey: neuron.hotkey,
+			});
+		}
+		Some(views)
+	}
+}
+
+impl<T: Config> SubnetsInterface<T::AccountId> for Pallet<T> {
+	fn netuids() -> Vec<NetUid> {
+		let mut netuids: Vec<NetUid> = Subnets::<T>::iter_keys().collect();
+		netuids.sort_unstable();
+		netuids
+	}
+
+	fn subnet_owner(netuid: NetUid) -> Option<T::AccountId> {
+		Subnets::<T>::get(netuid).map(|subnet| subnet.owner)
+	}
+
+	fn hyperparameters(netuid: NetUid) -> Option<Hyperparameters> {
+		Subnets::<T>::get(netuid).map(|subnet| subnet.hyperparameters)
+	}
+
+	fn neuron_count(netuid: NetUid) -> u16 {
+		NeuronCount::<T>::get(netuid)
+	}
+
+	fn uid_of(netuid: NetUid, hotkey: &T::AccountId) -> Option<Uid> {
+		Uids::<T>::get(netuid, hotkey)
+	}
+
+	fn hotkey_of(netuid: NetUid, uid: Uid) -> Option<T::AccountId> {
+		Neurons::<T>::get(netuid, uid).map(|neuron| neuron.hotkey)
+	}
+
+	fn model_commitment(netuid: NetUid, uid: Uid) -> Option<ModelCommitment> {
+		Neurons::<T>::get(netuid, uid).and_then(|neuron| neuron.model)
+	}
+
+	fn set_pruning_scores(netuid: NetUid, scores: &[u16]) {
+		for (uid, score) in (0..NeuronCount::<T>::get(netuid)).zip(scores) {
+			Neurons::<T>::mutate(netuid, uid, |neuron| {
+				if let Some(neuron) = neuron {
+					neuron.pruning_score = *score;
+				}
+			});
+		}
+	}
+}
+
+#[cfg(any(feature = "try-runtime", test))]
+impl<T: Config> Pallet<T> {
+	/// Checks the invariants listed in the module docs.
+	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		use crate::{NextNetUid, OperatorProfiles};
+		use alloc::collections::btree_map::BTreeMap;
+		use polkadot_sdk::frame_support::{
+			ensure,
+			traits::{fungible::InspectHold, Get},
+		};
+
+		let count = Subnets::<T>::count();
+		ensure!(count <= u32::from(T::MaxSubnetsLimit::get()), "more subnets than MaxSubnetsLimit");
+		ensure!(
+			usize::try_from(count).ok() == Some(Subnets::<T>::iter_keys().count()),
+			"the subnet counter disagrees with the subnets"
+		);
+
+		let next_netuid = NextNetUid::<T>::get();
+		let mut locks: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
+		for (netuid, subnet) in Subnets::<T>::iter() {
+			ensure!(netuid < next_netuid, "a netuid at or above NextNetUid");
+			let owner_locks = locks.entry(subnet.owner.clone()).or_default();
+			*owner_locks = owner_locks.saturating_add(subnet.locked);
+
+			let h = subnet.hyperparameters;
+			let neuron_count = NeuronCount::<T>::get(netuid);
+			ensure!(neuron_count <= h.max_uids, "more neurons than max_uids");
+			for uid in 0..neuron_count {
+				let neuron =
+					Neurons::<T>::get(netuid, uid).ok_or("a UID below the count is empty")?;
+				ensure!(
+					Uids::<T>::get(netuid, &neuron.hotkey) == Some(uid),
+					"Uids does not map a neuron's hotkey back to its UID"
+				);
+				ensure!(
+					T::Stake::hotkey_owner(&neuron.hotkey).is_some(),
+					"a neuron's hotkey has no owner"
+				);
+			}
+			ensure!(
+				Neurons::<T>::iter_prefix(netuid).count() == usize::from(neuron_count),
+				"a neuron at a UID at or above the count"
+			);
+			ensure!(
+				Uids::<T>::iter_prefix(netuid).count() == usize::from(neuron_count),
+				"a Uids entry without its neuron"
+			);
+			let burn = RegistrationBurn::<T>::get(netuid);
+			ensure!(
+				h.min_burn <= burn && burn <= h.max_burn,
+				"the registration burn is outside [min_burn, max_burn]"
+			);
+		}
+		for (owner, locked) in locks {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::SubnetLock.into(), &owner) == locked,
+				"an owner's SubnetLock hold differs from its subnets' locks"
+			);
+		}
+
+		let exists = |netuid: &NetUid| Subnets::<T>::contains_key(netuid);
+		ensure!(Neurons::<T>::iter_keys().all(|(n, _)| exists(&n)), "a neuron of no subnet");
+		ensure!(Uids::<T>::iter_keys().all(|(n, _)| exists(&n)), "a Uids entry of no subnet");
+		ensure!(NeuronCount::<T>::iter_keys().all(|n| exists(&n)), "a count of no subnet");
+		ensure!(RegistrationBurn::<T>::iter_keys().all(|n| exists(&n)), "a burn of no subnet");
+		ensure!(
+			RegistrationsThisInterval::<T>::iter_keys().all(|n| exists(&n)),
+			"registrations of no subnet"
+		);
+		ensure!(LastAdjustment::<T>::iter_keys().all(|n| exists(&n)), "an adjustment of no subnet");
+		ensure!(
+			OperatorProfiles::<T>::iter_values().all(|p| {
+				!p.provider.is_empty()
+					&& !p.region.is_empty()
+					&& core::str::from_utf8(&p.provider).is_ok()
+					&& core::str::from_utf8(&p.region).is_ok()
+			}),
+			"an operator profile with an empty or non-UTF-8 name"
+		);
+		Ok(())
+	}
+}
