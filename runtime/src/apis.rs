@@ -19,7 +19,6 @@ use sp_runtime::{
 	ApplyExtrinsicResult,
 };
 use verity_primitives::{
-	api::VerityApi,
 	stake::StakeView,
 	subnets::{NetUid, NeuronView, SubnetView},
 };
@@ -228,7 +227,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl VerityApi<Block, AccountId> for Runtime {
+	impl verity_primitives::api::VerityApi<Block, AccountId> for Runtime {
 		fn subnet(netuid: NetUid) -> Option<SubnetView<AccountId>> {
 			Subnets::subnet_view(netuid)
 		}

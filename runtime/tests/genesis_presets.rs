@@ -41,7 +41,7 @@ fn development_has_alice_as_single_authority_and_sudo() {
 	genesis_of(DEVELOPMENT).execute_with(|| {
 		let alice = Sr25519Keyring::Alice.to_account_id();
 		assert_authorities(std::slice::from_ref(&alice));
-		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice));
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
 		for account in Sr25519Keyring::well_known() {
 			assert_eq!(Balances::total_balance(&account.to_account_id()), DEV_ENDOWMENT);
 		}

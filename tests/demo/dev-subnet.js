@@ -55,7 +55,7 @@ async function main() {
   ].map(key);
 
   const api = await ApiPromise.create({ provider: new WsProvider(options.rpc), rpc: VERITY_RPC, noInitWarn: true });
-  const existing = (await api.rpc.verity.subnets()).toJSON();
+  const existing = (await api.rpc.verity.subnets()).toJSON().subnets;
   if (existing.length > 0) {
     log(`the chain already has ${existing.length} subnet(s); nothing to set up`);
     await api.disconnect();
@@ -83,7 +83,7 @@ async function main() {
   await send(api, api.tx.stake.addStake(validatorHot.address, 1_000n * VRT), validator, 'Eve stakes 1,000 VRT on her validator');
   await send(api, api.tx.stake.addStake(validatorHot.address, 500n * VRT), delegator, 'Ferdie delegates 500 VRT to it');
 
-  const neurons = (await api.rpc.verity.neurons(netuid)).toJSON();
+  const neurons = (await api.rpc.verity.neurons(netuid)).toJSON().neurons;
   log(`metagraph of subnet ${netuid} (verity_neurons):`);
   for (const n of neurons) {
     const stake = Number(BigInt(n.stake) / VRT);

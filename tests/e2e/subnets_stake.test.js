@@ -103,7 +103,7 @@ describe('subnets and stake on verity-node --dev', () => {
     assert.equal(BigInt(subnet.locked), created[2].toBigInt());
     assert.ok(BigInt(subnet.locked) > 0n);
     assert.equal(await reservedOf(keys.owner), reservedBefore + BigInt(subnet.locked));
-    const all = (await api.rpc.verity.subnets()).toJSON();
+    const all = (await api.rpc.verity.subnets()).toJSON().subnets;
     assert.deepEqual(all.map((s) => s.netuid), [netuid]);
   });
 
@@ -163,7 +163,7 @@ describe('subnets and stake on verity-node --dev', () => {
   });
 
   it('reads the metagraph over RPC', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const neurons = (await api.rpc.verity.neurons(netuid)).toJSON();
+    const neurons = (await api.rpc.verity.neurons(netuid)).toJSON().neurons;
     assert.deepEqual(neurons.map((n) => [n.uid, n.hotkey, n.coldkey]), [
       [0, keys.minerAHot.address, keys.minerA.address],
       [1, keys.minerBHot.address, keys.minerB.address],
@@ -215,9 +215,9 @@ describe('subnets and stake on verity-node --dev', () => {
     assert.equal(again.error, 'subnets.AlreadyRegistered');
 
     // Another coldkey cannot take over a hotkey: on the second subnet, Dave names Charlie's.
-    const otherNetuid = (await api.rpc.verity.subnets()).toJSON().map((s) => s.netuid).find((n) => n !== netuid);
+    const otherNetuid = (await api.rpc.verity.subnets()).toJSON().subnets.map((s) => s.netuid).find((n) => n !== netuid);
     const stolen = await send(api.tx.subnets.register(otherNetuid, keys.minerAHot.address), keys.minerB);
-    assert.equal(stolen.error, 'stake.HotkeyOwnedByAnotherColdkey');
+    assert.equal(stolen.error, 'subnets.NotHotkeyOwner');
 
     const tempo = await send(api.tx.subnets.setHyperparameter(netuid, { Tempo: 0 }), keys.owner);
     assert.equal(tempo.error, 'subnets.TempoOutOfBounds');

@@ -2,7 +2,8 @@
 //!
 //! Accounts are SS58 strings (prefix 42), amounts are decimal strings of planck (1 VRT =
 //! 10^12 planck: too large for a JavaScript number), hashes are `0x` hex. Every method takes an
-//! optional block hash and reads the best block without one.
+//! optional block hash and reads the best block without one. Every result is a JSON object
+//! (lists are wrapped in one), which @polkadot/api's `Json` type decodes as is.
 
 use polkadot_sdk::*;
 
@@ -39,12 +40,12 @@ pub trait VerityApi<BlockHash> {
 	#[method(name = "verity_subnet")]
 	fn subnet(&self, netuid: NetUid, at: Option<BlockHash>) -> RpcResult<Value>;
 
-	/// Every subnet, by ascending netuid.
+	/// Every subnet, by ascending netuid: `{ "subnets": [...] }`.
 	#[method(name = "verity_subnets")]
 	fn subnets(&self, at: Option<BlockHash>) -> RpcResult<Value>;
 
 	/// The metagraph of one subnet: each neuron's UID, hotkey, coldkey, stake, endpoint and
-	/// model commitment, by ascending UID.
+	/// model commitment, by ascending UID: `{ "netuid": n, "neurons": [...] }`.
 	#[method(name = "verity_neurons")]
 	fn neurons(&self, netuid: NetUid, at: Option<BlockHash>) -> RpcResult<Value>;
 
@@ -90,14 +91,14 @@ where
 	fn subnets(&self, at: Option<Block::Hash>) -> RpcResult<Value> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		let subnets = self.client.runtime_api().subnets(at).map_err(runtime_error)?;
-		Ok(Value::Array(subnets.iter().map(subnet_json).collect()))
+		Ok(json!({ "subnets": subnets.iter().map(subnet_json).collect::<Vec<_>>() }))
 	}
 
 	fn neurons(&self, netuid: NetUid, at: Option<Block::Hash>) -> RpcResult<Value> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		let neurons = self.client.runtime_api().neurons(at, netuid).map_err(runtime_error)?;
 		let neurons = neurons.ok_or_else(|| unknown_subnet(netuid))?;
-		Ok(Value::Array(neurons.iter().map(neuron_json).collect()))
+		Ok(json!({ "netuid": netuid, "neurons": neurons.iter().map(neuron_json).collect::<Vec<_>>() }))
 	}
 
 	fn stake(&self, account: AccountId, at: Option<Block::Hash>) -> RpcResult<Value> {
