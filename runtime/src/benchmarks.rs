@@ -3,11 +3,9 @@
 use super::*;
 use alloc::vec::Vec;
 use polkadot_sdk::{
-	frame_benchmarking::{
-		self, baseline, BenchmarkBatch, BenchmarkConfig, BenchmarkList, Benchmarking,
-	},
+	frame_benchmarking::{self, baseline, BenchmarkBatch, BenchmarkConfig, BenchmarkList},
 	frame_support::traits::{StorageInfo, StorageInfoTrait, WhitelistedStorageKeys},
-	frame_system_benchmarking, pallet_balances, pallet_sudo, pallet_timestamp, pallet_utility,
+	frame_system_benchmarking,
 	sp_storage::TrackedStorageKey,
 };
 

@@ -98,7 +98,9 @@ where
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		let neurons = self.client.runtime_api().neurons(at, netuid).map_err(runtime_error)?;
 		let neurons = neurons.ok_or_else(|| unknown_subnet(netuid))?;
-		Ok(json!({ "netuid": netuid, "neurons": neurons.iter().map(neuron_json).collect::<Vec<_>>() }))
+		Ok(
+			json!({ "netuid": netuid, "neurons": neurons.iter().map(neuron_json).collect::<Vec<_>>() }),
+		)
 	}
 
 	fn stake(&self, account: AccountId, at: Option<Block::Hash>) -> RpcResult<Value> {
