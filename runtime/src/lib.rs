@@ -6,6 +6,7 @@
 //! - [`configs`]: the configuration of every pallet.
 //! - [`apis`]: the runtime APIs (block building, transaction pool, BABE, GRANDPA, session keys,
 //!   account nonces, fees, Verity's subnets and stake, genesis presets, benchmarks).
+//! - [`weights`]: the benchmarked weights of Verity's own pallets.
 //! - [`genesis_config_presets`]: the `development`, `local_testnet` and `production` genesis
 //!   states from which the node builds its chain specs.
 
@@ -23,6 +24,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod weights;
 
 use alloc::{borrow::Cow, vec::Vec};
 use polkadot_sdk::{

@@ -274,7 +274,7 @@ impl pallet_stake::Config for Runtime {
 	type MinAuthorities = MinAuthorities;
 	type MaxAuthorities = MaxAuthorities;
 	type MaxAuthorityCandidates = MaxAuthorityCandidates;
-	type WeightInfo = pallet_stake::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_stake::WeightInfo<Runtime>;
 }
 
 parameter_types! {
@@ -294,5 +294,5 @@ impl pallet_subnets::Config for Runtime {
 	type MaxSubnetsLimit = MaxSubnetsLimit;
 	type ServeRateLimit = ServeRateLimit;
 	type MaxModelSize = MaxModelSize;
-	type WeightInfo = pallet_subnets::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_subnets::WeightInfo<Runtime>;
 }

@@ -1,0 +1,5 @@
+//! Weights of Verity's own pallets, measured in the wasm runtime by `scripts/bench-pallets.sh`.
+//! FRAME's pallets use their upstream `SubstrateWeight`s.
+
+pub mod pallet_stake;
+pub mod pallet_subnets;

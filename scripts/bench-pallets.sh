@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Benchmarks Verity's own pallets in the wasm runtime and writes the weights the runtime uses
+# (runtime/src/weights/<pallet>.rs).
+#
+#   scripts/bench-pallets.sh [pallet …]      (default: pallet_stake pallet_subnets)
+#
+# Needs a node built with `--features runtime-benchmarks`, a second build of the node: it goes
+# to its own target directory ($CARGO_TARGET_DIR-bench) so that the ordinary build stays as it is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+bench_target="${CARGO_TARGET_DIR}-bench"
+verity_step "build node with runtime-benchmarks" \
+  env CARGO_TARGET_DIR="$bench_target" cargo build --release --locked -p verity-node --features runtime-benchmarks
+
+pallets=("$@")
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_stake pallet_subnets)
+steps="${VERITY_BENCH_STEPS:-20}"
+repeat="${VERITY_BENCH_REPEAT:-10}"
+for pallet in "${pallets[@]}"; do
+  verity_step "benchmark $pallet (steps $steps, repeat $repeat)" \
+    "$bench_target/release/verity-node" benchmark pallet \
+      --runtime "$bench_target/release/wbuild/verity-runtime/verity_runtime.compact.compressed.wasm" \
+      --genesis-builder runtime --genesis-builder-preset development \
+      --pallet "$pallet" --extrinsic '*' --steps "$steps" --repeat "$repeat" \
+      --header scripts/bench-header.txt \
+      --output "runtime/src/weights/$pallet.rs"
+  # The runtime reaches FRAME through the polkadot-sdk umbrella crate.
+  sed -i 's/^use frame_support::/use polkadot_sdk::{frame_support, frame_system};\nuse frame_support::/' \
+    "runtime/src/weights/$pallet.rs"
+done
