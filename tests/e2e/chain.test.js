@@ -4,13 +4,13 @@
 // The tests share one node and run in order; the stale-nonce test relies on the transfer before it.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { submitAndWaitInBlock, waitForBlockNumber } from './lib/chain.js';
-import { startNode } from './lib/node.js';
+import { useDevNode } from './lib/node.js';
 
 const VRT = 10n ** 12n; // VRT has 12 decimals
 const BLOCK_TIME_MS = 6_000;
@@ -27,24 +27,14 @@ describe('verity-node --dev', () => {
   let api;
   let alice;
   let bob;
-  let anyTestFailed = false;
 
-  before(async () => {
+  useDevNode(async (started) => {
+    node = started;
+    api = started.api;
     await cryptoWaitReady();
     const keyring = new Keyring({ type: 'sr25519' });
     alice = keyring.addFromUri('//Alice');
     bob = keyring.addFromUri('//Bob');
-    node = await startNode();
-    api = node.api;
-  }, { timeout: 240_000 });
-
-  afterEach((t) => {
-    anyTestFailed ||= !t.passed;
-  });
-
-  after(async () => {
-    if (anyTestFailed) node?.printLogTail();
-    await node?.stop();
   });
 
   const freeBalanceAt = async (blockHash, account) => {

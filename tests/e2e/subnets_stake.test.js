@@ -4,13 +4,13 @@
 // The tests share one node and run in order: each builds on the state the previous ones left.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { submitAndWaitInBlock, waitForBlockNumber } from './lib/chain.js';
-import { startNode } from './lib/node.js';
+import { useDevNode } from './lib/node.js';
 
 const VRT = 10n ** 12n;
 const TEST_TIMEOUT_MS = 120_000;
@@ -34,10 +34,8 @@ function eventsNamed(events, section, method) {
 }
 
 describe('subnets and stake on verity-node --dev', () => {
-  let node;
   let api;
   let keys;
-  let anyTestFailed = false;
   let netuid;
 
   // Submits and returns { events, error } once the extrinsic is in a block.
@@ -53,7 +51,8 @@ describe('subnets and stake on verity-node --dev', () => {
   const reservedOf = async (account) => (await api.query.system.account(account.address)).data.reserved.toBigInt();
   const freeOf = async (account) => (await api.query.system.account(account.address)).data.free.toBigInt();
 
-  before(async () => {
+  useDevNode(async (started) => {
+    api = started.api;
     await cryptoWaitReady();
     const keyring = new Keyring({ type: 'sr25519' });
     const named = (uri) => keyring.addFromUri(uri);
@@ -69,8 +68,6 @@ describe('subnets and stake on verity-node --dev', () => {
       validatorHot: named('//Eve//validator'),
       poor: named('//Nobody//with//funds'),
     };
-    node = await startNode();
-    api = node.api;
     // Hotkeys sign serve/commit_model: give them something for fees, and the poor account
     // a little more than the existential deposit.
     await sendOk(api.tx.utility.batchAll([
@@ -79,15 +76,6 @@ describe('subnets and stake on verity-node --dev', () => {
       api.tx.balances.transferKeepAlive(keys.validatorHot.address, 10n * VRT),
       api.tx.balances.transferKeepAlive(keys.poor.address, VRT),
     ]), keys.alice);
-  }, { timeout: 240_000 });
-
-  afterEach((t) => {
-    anyTestFailed ||= !t.passed;
-  });
-
-  after(async () => {
-    if (anyTestFailed) node?.printLogTail();
-    await node?.stop();
   });
 
   it('creates a subnet and locks its cost from the owner', { timeout: TEST_TIMEOUT_MS }, async () => {

@@ -11,17 +11,15 @@ use polkadot_sdk::{
 		traits::{ConstU128, ConstU16, ConstU64, Hooks},
 	},
 	frame_system::{self, EnsureRoot},
-	pallet_balances,
-	sp_core::H256,
-	sp_io,
+	pallet_balances, sp_io,
 	sp_runtime::{BuildStorage, DispatchError, DispatchResult, Perbill},
 };
 use std::collections::BTreeMap;
 use verity_primitives::{
 	stake::SlashOutcome,
 	subnets::{
-		EvaluationMode, EvaluationSpec, HyperparameterBounds, Hyperparameters, NetUid,
-		DENSE_MLP_FAMILY, MAX_UIDS_LIMIT, MAX_VALIDATORS_LIMIT,
+		EvaluationSpec, HyperparameterBounds, Hyperparameters, NetUid, MAX_UIDS_LIMIT,
+		MAX_VALIDATORS_LIMIT,
 	},
 	traits::StakeInterface,
 	Balance,
@@ -169,6 +167,7 @@ pub fn bounds() -> HyperparameterBounds {
 /// The mock's defaults: 4 UIDs, 3 blocks of immunity, burn 10..=1000 starting at 10, adjusted
 /// every 10 blocks towards 2 registrations.
 pub fn defaults() -> Hyperparameters {
+	let production = crate::default_hyperparameters();
 	Hyperparameters {
 		tempo: 10,
 		max_uids: 4,
@@ -176,20 +175,10 @@ pub fn defaults() -> Hyperparameters {
 		immunity_period: 3,
 		min_burn: 10,
 		max_burn: 1_000,
-		target_registrations_per_interval: 2,
 		adjustment_interval: 10,
 		weights_rate_limit: 5,
-		commit_reveal_period: 0,
-		kappa: 32_767,
-		bonds_moving_average: 900_000,
-		min_validator_stake: 0,
-		evaluation: EvaluationSpec {
-			mode: EvaluationMode::Weights,
-			model_family: DENSE_MLP_FAMILY,
-			dataset_root: H256::zero(),
-			samples_per_evaluation: 8,
-			audit_probability: Perbill::from_percent(5),
-		},
+		evaluation: EvaluationSpec { samples_per_evaluation: 8, ..production.evaluation },
+		..production
 	}
 }
 

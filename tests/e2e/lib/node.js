@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after, afterEach, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
@@ -203,4 +204,28 @@ export async function startNode({ extraArgs = [] } = {}) {
   }
 
   return { api, provider, rpcPort, prometheusPort, logPath, printLogTail, stop };
+}
+
+/**
+ * Registers the hooks of a suite that shares one dev node: `before` starts it and passes it to
+ * `onStarted` (for the suite's own setup), `after` prints the node's log tail when any test of
+ * the suite failed, then stops the node. Call it inside `describe`.
+ */
+export function useDevNode(onStarted, { timeoutMs = 240_000 } = {}) {
+  let node = null;
+  let anyTestFailed = false;
+
+  before(async () => {
+    node = await startNode();
+    await onStarted(node);
+  }, { timeout: timeoutMs });
+
+  afterEach((t) => {
+    anyTestFailed ||= !t.passed;
+  });
+
+  after(async () => {
+    if (anyTestFailed) node?.printLogTail();
+    await node?.stop();
+  });
 }
