@@ -4,6 +4,7 @@
 #![allow(clippy::multiple_bound_locations)]
 
 use crate::{
+	emissions::EmissionsView,
 	stake::StakeView,
 	subnets::{NetUid, NeuronView, SubnetView},
 };
@@ -11,7 +12,7 @@ use alloc::vec::Vec;
 use codec::Codec;
 
 polkadot_sdk::sp_api::decl_runtime_apis! {
-	/// Subnets, their metagraphs and stake, read from chain state.
+	/// Subnets, their metagraphs, stake and emissions, read from chain state.
 	pub trait VerityApi<AccountId: Codec> {
 		/// One subnet, if it exists.
 		fn subnet(netuid: NetUid) -> Option<SubnetView<AccountId>>;
@@ -21,5 +22,7 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn neurons(netuid: NetUid) -> Option<Vec<NeuronView<AccountId>>>;
 		/// The stake an account holds as a coldkey and attracts as a hotkey.
 		fn stake(account: AccountId) -> StakeView<AccountId>;
+		/// Where the issuance schedule stands and what each subnet has accrued.
+		fn emissions() -> EmissionsView;
 	}
 }

@@ -8,7 +8,9 @@
 extern crate alloc;
 
 pub mod api;
+pub mod emissions;
 pub mod stake;
+pub mod scoring;
 pub mod subnets;
 pub mod traits;
 

@@ -400,4 +400,6 @@ pub struct NeuronView<AccountId> {
 	pub model: Option<ModelCommitment>,
 	/// The score that decides which neuron a full subnet replaces (lowest first).
 	pub pruning_score: u16,
+	/// What its subnet's last epoch concluded about it.
+	pub score: crate::scoring::NeuronScore,
 }

@@ -4,10 +4,10 @@
 use crate::{
 	stake::SlashOutcome,
 	subnets::{Hyperparameters, ModelCommitment, NetUid, Uid},
-	Balance,
+	Balance, BlockNumber,
 };
 use alloc::vec::Vec;
-use polkadot_sdk::sp_runtime::{DispatchError, DispatchResult, Perbill};
+use polkadot_sdk::sp_runtime::{DispatchError, DispatchResult, Perbill, Perquintill, Weight};
 
 /// Stake, hotkey ownership and slashing, implemented by `pallet-stake`.
 pub trait StakeInterface<AccountId> {
@@ -61,4 +61,113 @@ pub trait SubnetsInterface<AccountId> {
 	/// Records the scores that decide which neuron a full subnet replaces; `scores[uid]` for
 	/// each UID, extra entries ignored.
 	fn set_pruning_scores(netuid: NetUid, scores: &[u16]);
+
+	/// Every neuron of the subnet as `(hotkey, registered_at)`, indexed by UID; empty when the
+	/// subnet does not exist.
+	fn neurons(netuid: NetUid) -> Vec<(AccountId, BlockNumber)>;
+}
+
+/// What other pallets learn from `pallet-subnets` when subnets and neurons come and go, so that
+/// state they keep per subnet or per UID never outlives its owner.
+///
+/// The `*_weight` functions bound the work of the matching hook; the calls that trigger a hook
+/// charge that bound.
+pub trait SubnetLifecycle {
+	/// A subnet was created.
+	fn on_subnet_created(netuid: NetUid);
+	/// A new hotkey took `uid` on the subnet: everything about the UID's previous neuron is stale.
+	fn on_neuron_replaced(netuid: NetUid, uid: Uid);
+	/// The subnet was dissolved.
+	fn on_subnet_dissolved(netuid: NetUid);
+	/// The most `on_subnet_created` costs.
+	fn subnet_created_weight() -> Weight;
+	/// The most `on_neuron_replaced` costs.
+	fn neuron_replaced_weight() -> Weight;
+	/// The most `on_subnet_dissolved` costs.
+	fn subnet_dissolved_weight() -> Weight;
+}
+
+impl SubnetLifecycle for () {
+	fn on_subnet_created(_: NetUid) {}
+	fn on_neuron_replaced(_: NetUid, _: Uid) {}
+	fn on_subnet_dissolved(_: NetUid) {}
+	fn subnet_created_weight() -> Weight {
+		Weight::zero()
+	}
+	fn neuron_replaced_weight() -> Weight {
+		Weight::zero()
+	}
+	fn subnet_dissolved_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+impl<A: SubnetLifecycle, B: SubnetLifecycle> SubnetLifecycle for (A, B) {
+	fn on_subnet_created(netuid: NetUid) {
+		A::on_subnet_created(netuid);
+		B::on_subnet_created(netuid);
+	}
+	fn on_neuron_replaced(netuid: NetUid, uid: Uid) {
+		A::on_neuron_replaced(netuid, uid);
+		B::on_neuron_replaced(netuid, uid);
+	}
+	fn on_subnet_dissolved(netuid: NetUid) {
+		A::on_subnet_dissolved(netuid);
+		B::on_subnet_dissolved(netuid);
+	}
+	fn subnet_created_weight() -> Weight {
+		A::subnet_created_weight().saturating_add(B::subnet_created_weight())
+	}
+	fn neuron_replaced_weight() -> Weight {
+		A::neuron_replaced_weight().saturating_add(B::neuron_replaced_weight())
+	}
+	fn subnet_dissolved_weight() -> Weight {
+		A::subnet_dissolved_weight().saturating_add(B::subnet_dissolved_weight())
+	}
+}
+
+/// Learns of every burn of VRT outside the balances pallet's own accounting, so that issuance
+/// can be accounted for to the unit (`pallet-emissions` implements it).
+pub trait BurnLedger {
+	/// `amount` was just burned (total issuance fell by it).
+	fn note_burned(amount: Balance);
+}
+
+impl BurnLedger for () {
+	fn note_burned(_: Balance) {}
+}
+
+/// One subnet's epoch results as emissions pays them out.
+pub struct EpochPayout<'a, AccountId> {
+	/// The hotkey of each neuron, by UID.
+	pub hotkeys: &'a [AccountId],
+	/// Each neuron's incentive (miners' share); sums to one or is all zero.
+	pub incentive: &'a [Perquintill],
+	/// Each neuron's dividends (validators' share); sums to one or is all zero.
+	pub dividends: &'a [Perquintill],
+	/// The stake behind the subnet's permitted validators after this epoch: the subnet's weight
+	/// in the split of the block reward until its next epoch.
+	pub permitted_stake: Balance,
+}
+
+/// Pays a subnet's accumulated emission at the end of its epoch (`pallet-emissions`
+/// implements it; `pallet-scoring` calls it).
+pub trait EmissionPayout<AccountId> {
+	/// Pays out what the subnet accrued since its last epoch: owner, miners by incentive,
+	/// validators by dividends. Returns what each UID received (same length as
+	/// `payout.hotkeys`).
+	fn pay_epoch(netuid: NetUid, payout: EpochPayout<'_, AccountId>) -> Vec<Balance>;
+	/// The most `pay_epoch` costs for a subnet of `neurons` UIDs of which `validators` hold
+	/// dividends.
+	fn pay_epoch_weight(neurons: u32, validators: u32) -> Weight;
+}
+
+/// Builds, through the real pallets (runtime) or a mock, the network state that the benchmarks
+/// of pallets downstream of subnets and stake need.
+pub trait NetworkBenchmarkHelper<AccountId> {
+	/// Creates a subnet that admits `neurons` neurons and `validators` validator permits,
+	/// registers `neurons` hotkeys (UIDs `0..neurons`), each owned by its own funded coldkey,
+	/// and stakes on the first `validators` of them, descending by UID so that permits go to
+	/// UIDs `0..validators`. Returns the netuid and the hotkeys by UID.
+	fn subnet_with_neurons(neurons: u16, validators: u16) -> (NetUid, Vec<AccountId>);
 }

@@ -102,6 +102,9 @@ pub mod pallet {
 		/// The overarching hold reason, which [`HoldReason`] converts into.
 		type RuntimeHoldReason: From<HoldReason>;
 
+		/// Told of every slash burn, so that issuance is accounted for to the unit.
+		type Burns: verity_primitives::traits::BurnLedger;
+
 		/// Origin for network parameters (authority count, unbonding period).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 

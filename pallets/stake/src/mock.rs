@@ -48,6 +48,21 @@ impl pallet_balances::Config for Test {
 thread_local! {
 	/// Hotkeys with session keys registered, for [`SessionKeys`].
 	pub static SESSION_KEYS: RefCell<BTreeSet<AccountId>> = const { RefCell::new(BTreeSet::new()) };
+	/// Everything the pallet reported burned.
+	pub static BURNED: RefCell<Balance> = const { RefCell::new(0) };
+}
+
+/// Adds up the burns the pallet reports.
+pub struct Burns;
+impl verity_primitives::traits::BurnLedger for Burns {
+	fn note_burned(amount: Balance) {
+		BURNED.with(|burned| *burned.borrow_mut() += amount);
+	}
+}
+
+/// Everything the pallet reported burned in this test.
+pub fn reported_burned() -> Balance {
+	BURNED.with(|burned| *burned.borrow())
 }
 
 /// The mock's answer to "has this hotkey registered session keys?": a thread-local set.
@@ -80,6 +95,7 @@ parameter_types! {
 impl Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
+	type Burns = Burns;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type SessionKeysRegistered = SessionKeys;
 	type MinStake = ConstU128<MIN_STAKE>;
@@ -162,6 +178,7 @@ impl ExtBuilder {
 
 	/// Runs `test` on the genesis, then checks the pallet's invariants.
 	pub fn build_and_execute(self, test: impl FnOnce()) {
+		BURNED.with(|burned| *burned.borrow_mut() = 0);
 		self.build().execute_with(|| {
 			test();
 			assert_ok!(Stake::do_try_state());

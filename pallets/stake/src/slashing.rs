@@ -13,7 +13,7 @@ use polkadot_sdk::{
 	},
 	sp_runtime::{Perbill, Saturating},
 };
-use verity_primitives::{stake::SlashOutcome, Balance};
+use verity_primitives::{stake::SlashOutcome, traits::BurnLedger, Balance};
 
 impl<T: Config> Pallet<T> {
 	/// Takes `fraction` of every ledger on `hotkey` — its active stake and each unbonding chunk,
@@ -87,9 +87,14 @@ impl<T: Config> Pallet<T> {
 					Precision::Exact,
 					Fortitude::Force,
 				) {
-					Ok(done) if done == burned => {}
-					// The hold equals the sum of the coldkey's ledgers (an invariant).
-					_ => {
+					Ok(done) => {
+						T::Burns::note_burned(done);
+						if done != burned {
+							// The hold equals the sum of the coldkey's ledgers (an invariant).
+							defensive!("stake: the hold does not cover a ledger being slashed");
+						}
+					}
+					Err(_) => {
 						defensive!("stake: the hold does not cover a ledger being slashed");
 					}
 				}

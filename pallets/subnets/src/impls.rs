@@ -17,8 +17,8 @@ use polkadot_sdk::{
 };
 use verity_primitives::{
 	subnets::{Hyperparameters, ModelCommitment, NetUid, NeuronView, SubnetView, Uid},
-	traits::{StakeInterface, SubnetsInterface},
-	Balance,
+	traits::{StakeInterface, SubnetLifecycle, SubnetsInterface},
+	Balance, BlockNumber,
 };
 
 impl<T: Config> Pallet<T> {
@@ -39,6 +39,7 @@ impl<T: Config> Pallet<T> {
 		LastAdjustment::<T>::insert(netuid, now);
 		LastLockCost::<T>::put(lock);
 		LastLockBlock::<T>::put(now);
+		T::Lifecycle::on_subnet_created(netuid);
 		Self::deposit_event(Event::SubnetCreated { netuid, owner, locked: lock });
 	}
 
@@ -65,6 +66,7 @@ impl<T: Config> Pallet<T> {
 		RegistrationBurn::<T>::remove(netuid);
 		RegistrationsThisInterval::<T>::remove(netuid);
 		LastAdjustment::<T>::remove(netuid);
+		T::Lifecycle::on_subnet_dissolved(netuid);
 		Self::deposit_event(Event::SubnetDissolved { netuid });
 		Ok(neurons)
 	}
@@ -113,6 +115,7 @@ impl<T: Config> Pallet<T> {
 				model: neuron.model,
 				pruning_score: neuron.pruning_score,
 				hotkey: neuron.hotkey,
+				score: Default::default(),
 			});
 		}
 		Some(views)
@@ -158,6 +161,19 @@ impl<T: Config> SubnetsInterface<T::AccountId> for Pallet<T> {
 				}
 			});
 		}
+	}
+
+	fn neurons(netuid: NetUid) -> Vec<(T::AccountId, BlockNumber)> {
+		let count = NeuronCount::<T>::get(netuid);
+		let mut neurons = Vec::with_capacity(usize::from(count));
+		for uid in 0..count {
+			let Some(neuron) = Neurons::<T>::get(netuid, uid) else {
+				defensive!("UIDs below the neuron count always hold a neuron");
+				return Vec::new();
+			};
+			neurons.push((neuron.hotkey, neuron.registered_at.saturated_into()));
+		}
+		neurons
 	}
 }
 

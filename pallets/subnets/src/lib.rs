@@ -102,7 +102,7 @@ pub mod pallet {
 			Endpoint, HardwareClass, Hyperparameter, HyperparameterBounds, Hyperparameters,
 			ModelCommitment, NetUid, OperatorProfile, Uid, MAX_UIDS_LIMIT,
 		},
-		traits::StakeInterface,
+		traits::{BurnLedger, StakeInterface, SubnetLifecycle},
 		Balance,
 	};
 
@@ -128,6 +128,13 @@ pub mod pallet {
 
 		/// Hotkey ownership and stake (`pallet-stake`).
 		type Stake: StakeInterface<Self::AccountId>;
+
+		/// Told when subnets are created or dissolved and when a neuron is replaced, so that
+		/// state other pallets keep per subnet or UID never outlives it.
+		type Lifecycle: SubnetLifecycle;
+
+		/// Told of every registration burn, so that issuance is accounted for to the unit.
+		type Burns: BurnLedger;
 
 		/// Origin for network parameters and hyperparameter bounds, and for dissolving any
 		/// subnet.
@@ -406,7 +413,7 @@ pub mod pallet {
 		///   [`Error::InsufficientBalance`] (the lock would not leave the account alive).
 		/// - Events: [`Event::SubnetCreated`].
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::create_subnet())]
+		#[pallet::weight(T::WeightInfo::create_subnet().saturating_add(T::Lifecycle::subnet_created_weight()))]
 		pub fn create_subnet(origin: OriginFor<T>) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			let now = frame_system::Pallet::<T>::block_number();
@@ -438,7 +445,7 @@ pub mod pallet {
 		/// Charged for `MAX_UIDS_LIMIT` neurons; the weight of the neurons the subnet did not
 		/// hold is refunded.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::dissolve_subnet(u32::from(MAX_UIDS_LIMIT)))]
+		#[pallet::weight(T::WeightInfo::dissolve_subnet(u32::from(MAX_UIDS_LIMIT)).saturating_add(T::Lifecycle::subnet_dissolved_weight()))]
 		pub fn dissolve_subnet(origin: OriginFor<T>, netuid: NetUid) -> DispatchResultWithPostInfo {
 			let caller = match T::GovernanceOrigin::try_origin(origin) {
 				Ok(_) => None,
@@ -449,7 +456,11 @@ pub mod pallet {
 				ensure!(caller == subnet.owner, Error::<T>::NotSubnetOwner);
 			}
 			let neurons = Self::remove_subnet(netuid, &subnet)?;
-			Ok(Some(T::WeightInfo::dissolve_subnet(u32::from(neurons))).into())
+			Ok(Some(
+				T::WeightInfo::dissolve_subnet(u32::from(neurons))
+					.saturating_add(T::Lifecycle::subnet_dissolved_weight()),
+			)
+			.into())
 		}
 
 		/// Sets one hyperparameter of a subnet.
@@ -502,7 +513,7 @@ pub mod pallet {
 		/// Charged for a scan of a full subnet of `MAX_UIDS_LIMIT` neurons; refunded to the
 		/// neurons actually scanned.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::register(u32::from(MAX_UIDS_LIMIT)))]
+		#[pallet::weight(T::WeightInfo::register(u32::from(MAX_UIDS_LIMIT)).saturating_add(T::Lifecycle::neuron_replaced_weight()))]
 		pub fn register(
 			origin: OriginFor<T>,
 			netuid: NetUid,
@@ -510,7 +521,12 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let coldkey = ensure_signed(origin)?;
 			let scanned = Self::register_neuron(netuid, coldkey, hotkey)?;
-			Ok(Some(T::WeightInfo::register(u32::from(scanned).max(1))).into())
+			let weight = match scanned {
+				0 => T::WeightInfo::register(1),
+				scanned => T::WeightInfo::register(u32::from(scanned))
+					.saturating_add(T::Lifecycle::neuron_replaced_weight()),
+			};
+			Ok(Some(weight).into())
 		}
 
 		/// Sets where a neuron serves.

@@ -21,7 +21,7 @@ use verity_primitives::{
 		EvaluationSpec, HyperparameterBounds, Hyperparameters, NetUid, MAX_UIDS_LIMIT,
 		MAX_VALIDATORS_LIMIT,
 	},
-	traits::StakeInterface,
+	traits::{BurnLedger, StakeInterface, SubnetLifecycle},
 	Balance,
 };
 
@@ -64,6 +64,8 @@ impl pallet_subnets::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Stake = MockStake;
+	type Lifecycle = MockLifecycle;
+	type Burns = MockLifecycle;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type MaxSubnetsLimit = ConstU16<MAX_SUBNETS_LIMIT>;
 	type ServeRateLimit = ConstU64<SERVE_RATE_LIMIT>;
@@ -76,6 +78,69 @@ thread_local! {
 	static HOTKEY_OWNERS: RefCell<BTreeMap<AccountId, AccountId>> = const { RefCell::new(BTreeMap::new()) };
 	/// hotkey → total stake.
 	static STAKES: RefCell<BTreeMap<AccountId, Balance>> = const { RefCell::new(BTreeMap::new()) };
+	/// Every lifecycle hook called, in order.
+	static LIFECYCLE: RefCell<Vec<LifecycleEvent>> = const { RefCell::new(Vec::new()) };
+	/// Everything reported burned.
+	static BURNED: RefCell<Balance> = const { RefCell::new(0) };
+}
+
+/// A lifecycle hook the pallet called.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LifecycleEvent {
+	Created(NetUid),
+	Replaced(NetUid, u16),
+	Dissolved(NetUid),
+}
+
+/// Records the lifecycle hooks and burns the pallet reports.
+pub struct MockLifecycle;
+
+impl MockLifecycle {
+	/// The hooks called so far.
+	pub fn events() -> Vec<LifecycleEvent> {
+		LIFECYCLE.with(|l| l.borrow().clone())
+	}
+
+	/// Everything reported burned so far.
+	pub fn burned() -> Balance {
+		BURNED.with(|b| *b.borrow())
+	}
+
+	fn record(event: LifecycleEvent) {
+		LIFECYCLE.with(|l| l.borrow_mut().push(event));
+	}
+
+	fn reset() {
+		LIFECYCLE.with(|l| l.borrow_mut().clear());
+		BURNED.with(|b| *b.borrow_mut() = 0);
+	}
+}
+
+impl SubnetLifecycle for MockLifecycle {
+	fn on_subnet_created(netuid: NetUid) {
+		Self::record(LifecycleEvent::Created(netuid));
+	}
+	fn on_neuron_replaced(netuid: NetUid, uid: u16) {
+		Self::record(LifecycleEvent::Replaced(netuid, uid));
+	}
+	fn on_subnet_dissolved(netuid: NetUid) {
+		Self::record(LifecycleEvent::Dissolved(netuid));
+	}
+	fn subnet_created_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		Default::default()
+	}
+	fn neuron_replaced_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		Default::default()
+	}
+	fn subnet_dissolved_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		Default::default()
+	}
+}
+
+impl BurnLedger for MockLifecycle {
+	fn note_burned(amount: Balance) {
+		BURNED.with(|b| *b.borrow_mut() += amount);
+	}
 }
 
 /// `pallet-stake`'s hotkey ownership and stake, in thread-local maps.
@@ -91,6 +156,7 @@ impl MockStake {
 	pub fn reset() {
 		HOTKEY_OWNERS.with(|o| o.borrow_mut().clear());
 		STAKES.with(|s| s.borrow_mut().clear());
+		MockLifecycle::reset();
 	}
 }
 

@@ -28,7 +28,7 @@ use verity_primitives::{
 		Endpoint, HardwareClass, IpAddress, ModelCommitment, NetUid, OperatorProfile, Uid,
 		MODEL_FORMAT_VERSION,
 	},
-	traits::StakeInterface,
+	traits::{BurnLedger, StakeInterface, SubnetLifecycle},
 	Balance,
 };
 
@@ -70,10 +70,12 @@ impl<T: Config> Pallet<T> {
 				Precision::Exact,
 				Fortitude::Polite,
 			)?;
+			T::Burns::note_burned(burn);
 		}
 		match replaced {
 			Some(old) => {
 				Uids::<T>::remove(netuid, &old.hotkey);
+				T::Lifecycle::on_neuron_replaced(netuid, uid);
 				Self::deposit_event(Event::NeuronReplaced { netuid, uid, old_hotkey: old.hotkey });
 			}
 			// `count < max_uids ≤ u16::MAX`: cannot saturate.

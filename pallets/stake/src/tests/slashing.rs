@@ -29,6 +29,7 @@ fn slash_takes_the_fraction_of_active_and_unbonding_stake_and_rewards_the_benefi
 		assert_eq!(staked(2), 180);
 		assert_eq!(free(5), INITIAL_BALANCE + 15);
 		assert_eq!(Balances::total_issuance(), issuance - 15);
+		assert_eq!(reported_burned(), 15);
 		assert_eq!(TotalHotkeyStake::<Test>::get(11), 180);
 		assert_eq!(TotalStake::<Test>::get(), 270);
 		assert_eq!(

@@ -117,6 +117,7 @@ fn neuron_views_report_the_metagraph() {
 					endpoint: None,
 					model: None,
 					pruning_score: 0,
+					score: Default::default(),
 				},
 				NeuronView {
 					uid: 1,
@@ -128,6 +129,7 @@ fn neuron_views_report_the_metagraph() {
 					endpoint: Some(super::endpoint()),
 					model: None,
 					pruning_score: 0,
+					score: Default::default(),
 				},
 			]
 		);

@@ -11,6 +11,7 @@ mod governance;
 mod hyperparameters;
 mod interface;
 mod invariants;
+mod lifecycle;
 mod models;
 mod operator_profiles;
 mod random_calls;

@@ -1,0 +1,2 @@
+//! pallet-emissions (to be written).
+#![cfg_attr(not(feature = "std"), no_std)]

@@ -1,0 +1,2 @@
+//! pallet-scoring (to be written).
+#![cfg_attr(not(feature = "std"), no_std)]
