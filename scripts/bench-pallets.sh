@@ -2,7 +2,7 @@
 # Benchmarks Verity's own pallets in the wasm runtime and writes the weights the runtime uses
 # (runtime/src/weights/<pallet>.rs).
 #
-#   scripts/bench-pallets.sh [pallet …]      (default: pallet_stake pallet_subnets)
+#   scripts/bench-pallets.sh [pallet …]      (default: all four of Verity's pallets)
 #
 # Needs a node built with `--features runtime-benchmarks`, a second build of the node: it goes
 # to its own target directory ($CARGO_TARGET_DIR-bench) so that the ordinary build stays as it is.
@@ -15,7 +15,7 @@ verity_step "build node with runtime-benchmarks" \
   env CARGO_TARGET_DIR="$bench_target" cargo build --release --locked -p verity-node --features runtime-benchmarks
 
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_stake pallet_subnets)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_stake pallet_subnets pallet_scoring pallet_emissions)
 steps="${VERITY_BENCH_STEPS:-20}"
 repeat="${VERITY_BENCH_REPEAT:-10}"
 for pallet in "${pallets[@]}"; do

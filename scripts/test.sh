@@ -31,6 +31,8 @@ verity_step "cargo clippy: pallets" \
   cargo clippy --release --locked --all-targets "${VERITY_PALLET_PACKAGES[@]}" -- -D warnings
 verity_step "cargo clippy: tools" \
   cargo clippy --release --locked --all-targets "${VERITY_TOOL_PACKAGES[@]}" -- -D warnings
+verity_step "cargo clippy: yuma without std" \
+  cargo clippy --release --locked -p verity-yuma --no-default-features -- -D warnings
 verity_step "cargo clippy: evaluator without std" \
   cargo clippy --release --locked -p verity-evaluator --no-default-features -- -D warnings
 # The referee runs the evaluator's reference backend inside the wasm runtime.

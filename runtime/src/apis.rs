@@ -237,11 +237,20 @@ impl_runtime_apis! {
 		}
 
 		fn neurons(netuid: NetUid) -> Option<Vec<NeuronView<AccountId>>> {
-			Subnets::neuron_views(netuid)
+			let mut neurons = Subnets::neuron_views(netuid)?;
+			let scores = Scoring::neuron_scores(netuid);
+			for (neuron, score) in neurons.iter_mut().zip(scores) {
+				neuron.score = score;
+			}
+			Some(neurons)
 		}
 
 		fn stake(account: AccountId) -> StakeView<AccountId> {
 			Stake::stake_view(account)
+		}
+
+		fn emissions() -> verity_primitives::emissions::EmissionsView {
+			Emissions::emissions_view()
 		}
 	}
 

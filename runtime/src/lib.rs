@@ -169,6 +169,12 @@ mod runtime {
 	#[runtime::pallet_index(11)]
 	pub type Subnets = pallet_subnets;
 
+	#[runtime::pallet_index(12)]
+	pub type Scoring = pallet_scoring;
+
+	#[runtime::pallet_index(13)]
+	pub type Emissions = pallet_emissions;
+
 	#[runtime::pallet_index(6)]
 	pub type Session = polkadot_sdk::pallet_session;
 	#[runtime::pallet_index(7)]

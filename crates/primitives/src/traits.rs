@@ -79,6 +79,12 @@ pub trait SubnetLifecycle {
 	fn on_neuron_replaced(netuid: NetUid, uid: Uid);
 	/// The subnet was dissolved.
 	fn on_subnet_dissolved(netuid: NetUid);
+	/// The subnet's owner changed its tempo to `tempo`.
+	fn on_tempo_changed(_netuid: NetUid, _tempo: u16) {}
+	/// The most `on_tempo_changed` costs.
+	fn tempo_changed_weight() -> Weight {
+		Weight::zero()
+	}
 	/// The most `on_subnet_created` costs.
 	fn subnet_created_weight() -> Weight;
 	/// The most `on_neuron_replaced` costs.
@@ -114,6 +120,13 @@ impl<A: SubnetLifecycle, B: SubnetLifecycle> SubnetLifecycle for (A, B) {
 	fn on_subnet_dissolved(netuid: NetUid) {
 		A::on_subnet_dissolved(netuid);
 		B::on_subnet_dissolved(netuid);
+	}
+	fn on_tempo_changed(netuid: NetUid, tempo: u16) {
+		A::on_tempo_changed(netuid, tempo);
+		B::on_tempo_changed(netuid, tempo);
+	}
+	fn tempo_changed_weight() -> Weight {
+		A::tempo_changed_weight().saturating_add(B::tempo_changed_weight())
 	}
 	fn subnet_created_weight() -> Weight {
 		A::subnet_created_weight().saturating_add(B::subnet_created_weight())

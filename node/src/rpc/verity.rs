@@ -1,8 +1,10 @@
-//! `verity_*`: subnets, their metagraphs and stake, as JSON for wallets, dashboards and scripts.
+//! `verity_*`: subnets, their metagraphs, stake and emissions, as JSON for wallets, dashboards and scripts.
 //!
 //! Accounts are SS58 strings (prefix 42), amounts are decimal strings of planck (1 VRT =
 //! 10^12 planck: too large for a JavaScript number), hashes are `0x` hex. Every method takes an
-//! optional block hash and reads the best block without one. Every result is a JSON object
+//! optional block hash and reads the best block without one. Fractions stored on chain as
+//! 16-bit proportions (`u16::MAX` is one) are reported as numbers in `[0, 1]` next to their
+//! raw value. Every result is a JSON object
 //! (lists are wrapped in one), which @polkadot/api's `Json` type decodes as is.
 
 use polkadot_sdk::*;
@@ -20,6 +22,8 @@ use sp_runtime::traits::Block as BlockT;
 use std::{marker::PhantomData, sync::Arc};
 use verity_primitives::{
 	api::VerityApi as VerityRuntimeApi,
+	emissions::EmissionsView,
+	scoring::NeuronScore,
 	stake::StakeView,
 	subnets::{
 		Endpoint, EvaluationMode, Hyperparameters, IpAddress, ModelCommitment, NetUid, NeuronView,
@@ -44,8 +48,9 @@ pub trait VerityApi<BlockHash> {
 	#[method(name = "verity_subnets")]
 	fn subnets(&self, at: Option<BlockHash>) -> RpcResult<Value>;
 
-	/// The metagraph of one subnet: each neuron's UID, hotkey, coldkey, stake, endpoint and
-	/// model commitment, by ascending UID: `{ "netuid": n, "neurons": [...] }`.
+	/// The metagraph of one subnet: each neuron's UID, hotkey, coldkey, stake, endpoint, model
+	/// commitment and the results of the subnet's last epoch (permit, consensus, trust,
+	/// incentive, dividends, emission…), by ascending UID: `{ "netuid": n, "neurons": [...] }`.
 	#[method(name = "verity_neurons")]
 	fn neurons(&self, netuid: NetUid, at: Option<BlockHash>) -> RpcResult<Value>;
 
@@ -53,6 +58,11 @@ pub trait VerityApi<BlockHash> {
 	/// as a hotkey (owner, total, take, stakers).
 	#[method(name = "verity_stake")]
 	fn stake(&self, account: AccountId, at: Option<BlockHash>) -> RpcResult<Value>;
+
+	/// The issuance schedule: issued, cap, current block reward, halvings and the next one,
+	/// burned, total issuance, the split, and each subnet's accrued emission.
+	#[method(name = "verity_emissions")]
+	fn emissions(&self, at: Option<BlockHash>) -> RpcResult<Value>;
 }
 
 /// The implementation over a client with the runtime API.
@@ -107,6 +117,12 @@ where
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		let view = self.client.runtime_api().stake(at, account).map_err(runtime_error)?;
 		Ok(stake_json(&view))
+	}
+
+	fn emissions(&self, at: Option<Block::Hash>) -> RpcResult<Value> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let view = self.client.runtime_api().emissions(at).map_err(runtime_error)?;
+		Ok(emissions_json(&view))
 	}
 }
 
@@ -192,6 +208,61 @@ fn neuron_json(neuron: &NeuronView<AccountId>) -> Value {
 		"endpoint": neuron.endpoint.as_ref().map(endpoint_json),
 		"model": neuron.model.as_ref().map(model_json),
 		"pruningScore": neuron.pruning_score,
+		"score": score_json(&neuron.score),
+	})
+}
+
+/// A 16-bit proportion (`u16::MAX` is one) as a number in `[0, 1]`.
+fn proportion(raw: u16) -> f64 {
+	f64::from(raw) / f64::from(u16::MAX)
+}
+
+fn score_json(score: &NeuronScore) -> Value {
+	json!({
+		"validatorPermit": score.validator_permit,
+		"stakeShare": proportion(score.stake_share),
+		"rank": proportion(score.rank),
+		"trust": proportion(score.trust),
+		"validatorTrust": proportion(score.validator_trust),
+		"consensus": proportion(score.consensus),
+		"incentive": proportion(score.incentive),
+		"dividends": proportion(score.dividends),
+		"raw": {
+			"stakeShare": score.stake_share,
+			"rank": score.rank,
+			"trust": score.trust,
+			"validatorTrust": score.validator_trust,
+			"consensus": score.consensus,
+			"incentive": score.incentive,
+			"dividends": score.dividends,
+		},
+		"emission": amount(score.emission),
+		"lastUpdate": score.last_update,
+	})
+}
+
+fn emissions_json(view: &EmissionsView) -> Value {
+	json!({
+		"issued": amount(view.issued),
+		"cap": amount(view.cap),
+		"blockReward": amount(view.block_reward),
+		"halvings": view.halvings,
+		"nextHalvingAt": amount(view.next_halving_at),
+		"genesisIssuance": amount(view.genesis_issuance),
+		"burned": amount(view.burned),
+		"totalIssuance": amount(view.total_issuance),
+		"split": {
+			"ownerPerBillion": view.split.owner.deconstruct(),
+			"minersPerBillion": view.split.miners.deconstruct(),
+			"validatorsPerBillion": view.split.validators.deconstruct(),
+		},
+		"maxSubnetSharePerBillion": view.max_subnet_share.deconstruct(),
+		"subnets": view.subnets.iter().map(|s| json!({
+			"netuid": s.netuid,
+			"permittedStake": amount(s.permitted_stake),
+			"pending": amount(s.pending),
+			"paid": amount(s.paid),
+		})).collect::<Vec<_>>(),
 	})
 }
 
@@ -252,6 +323,12 @@ mod tests {
 			}),
 			model: Some(model),
 			pruning_score: 0,
+			score: NeuronScore {
+				validator_permit: true,
+				incentive: u16::MAX,
+				emission: 1_000_000_000_000,
+				..Default::default()
+			},
 		};
 		let json = neuron_json(&neuron);
 		assert_eq!(json["hotkey"], "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
@@ -259,5 +336,10 @@ mod tests {
 		assert_eq!(json["endpoint"]["ip"], "127.0.0.1");
 		assert_eq!(json["endpoint"]["protocol"], "http");
 		assert_eq!(json["model"]["root"], format!("0x{}", "ab".repeat(32)));
+		assert_eq!(json["score"]["incentive"], 1.0);
+		assert_eq!(json["score"]["raw"]["incentive"], u16::MAX);
+		assert_eq!(json["score"]["dividends"], 0.0);
+		assert_eq!(json["score"]["emission"], "1000000000000");
+		assert_eq!(json["score"]["validatorPermit"], true);
 	}
 }

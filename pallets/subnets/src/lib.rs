@@ -473,9 +473,10 @@ pub mod pallet {
 		///   out-of-bounds error (e.g. [`Error::TempoOutOfBounds`]), [`Error::ModelFamilyUnknown`],
 		///   [`Error::MinBurnAboveMaxBurn`], [`Error::MaxValidatorsAboveMaxUids`],
 		///   [`Error::MaxUidsBelowNeuronCount`].
-		/// - Events: [`Event::HyperparameterSet`].
+		/// - Events: [`Event::HyperparameterSet`]. A new tempo is passed on through
+		///   [`Config::Lifecycle`], which reschedules the subnet's next epoch.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::set_hyperparameter())]
+		#[pallet::weight(T::WeightInfo::set_hyperparameter().saturating_add(T::Lifecycle::tempo_changed_weight()))]
 		pub fn set_hyperparameter(
 			origin: OriginFor<T>,
 			netuid: NetUid,
@@ -492,6 +493,9 @@ pub mod pallet {
 				RegistrationBurn::<T>::mutate(netuid, |burn| {
 					*burn = (*burn).clamp(updated.min_burn, updated.max_burn)
 				});
+			}
+			if let Hyperparameter::Tempo(tempo) = param {
+				T::Lifecycle::on_tempo_changed(netuid, tempo);
 			}
 			Self::deposit_event(Event::HyperparameterSet { netuid, param });
 			Ok(())

@@ -90,6 +90,7 @@ pub enum LifecycleEvent {
 	Created(NetUid),
 	Replaced(NetUid, u16),
 	Dissolved(NetUid),
+	TempoChanged(NetUid, u16),
 }
 
 /// Records the lifecycle hooks and burns the pallet reports.
@@ -125,6 +126,9 @@ impl SubnetLifecycle for MockLifecycle {
 	}
 	fn on_subnet_dissolved(netuid: NetUid) {
 		Self::record(LifecycleEvent::Dissolved(netuid));
+	}
+	fn on_tempo_changed(netuid: NetUid, tempo: u16) {
+		Self::record(LifecycleEvent::TempoChanged(netuid, tempo));
 	}
 	fn subnet_created_weight() -> polkadot_sdk::frame_support::weights::Weight {
 		Default::default()

@@ -53,8 +53,20 @@ parameter_types! {
 	pub const SS58Prefix: u16 = verity_primitives::SS58_PREFIX;
 }
 
+/// Keeps signed transactions from changing total issuance where the emissions pallet cannot see
+/// it: `Balances::burn` destroys funds without telling anyone. (Root's balance-forcing calls are
+/// not filtered — no filter applies to root — and governance must not use them on a live chain.)
+pub struct NoUnaccountedBurns;
+
+impl frame_support::traits::Contains<RuntimeCall> for NoUnaccountedBurns {
+	fn contains(call: &RuntimeCall) -> bool {
+		!matches!(call, RuntimeCall::Balances(pallet_balances::Call::burn { .. }))
+	}
+}
+
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
+	type BaseCallFilter = NoUnaccountedBurns;
 	type Block = Block;
 	type BlockWeights = RuntimeBlockWeights;
 	type BlockLength = RuntimeBlockLength;
@@ -112,7 +124,8 @@ impl pallet_balances::Config for Runtime {
 	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
 	type Balance = Balance;
-	type DustRemoval = ();
+	// Dust of reaped accounts is burned, and counted as burned by the emissions pallet.
+	type DustRemoval = Emissions;
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
 	type ReserveIdentifier = [u8; 8];
@@ -131,18 +144,24 @@ pub struct BurnFeesTipAuthor;
 
 impl OnUnbalanced<Credit<AccountId, Balances>> for BurnFeesTipAuthor {
 	fn on_unbalanceds(mut fees_then_tips: impl Iterator<Item = Credit<AccountId, Balances>>) {
-		// The fee is dropped, which burns it.
-		let _fee = fees_then_tips.next();
+		// The fee is burned, through the emissions pallet's account of everything burned.
+		if let Some(fee) = fees_then_tips.next() {
+			Emissions::on_unbalanced(fee);
+		}
 		if let Some(tip) = fees_then_tips.next() {
 			Self::on_unbalanced(tip);
 		}
 	}
 
 	fn on_nonzero_unbalanced(tip: Credit<AccountId, Balances>) {
-		if let Some(author) = Authorship::author() {
-			// A tip that cannot be credited (the author account would stay below the existential
-			// deposit) is burned as well.
-			let _ = Balances::resolve(&author, tip);
+		// A tip without an author, or that cannot be credited (the author account would stay
+		// below the existential deposit), is burned as well.
+		let unplaced = match Authorship::author() {
+			Some(author) => Balances::resolve(&author, tip).err(),
+			None => Some(tip),
+		};
+		if let Some(unplaced) = unplaced {
+			Emissions::on_unbalanced(unplaced);
 		}
 	}
 }
@@ -261,6 +280,7 @@ parameter_types! {
 impl pallet_stake::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
+	type Burns = Emissions;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type SessionKeysRegistered = HasSessionKeys;
 	type MinStake = MinStake;
@@ -290,9 +310,56 @@ impl pallet_subnets::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Stake = Stake;
+	// Scoring keeps weights, bonds and epochs per subnet and UID; emissions keeps each
+	// subnet's accrual.
+	type Lifecycle = (Scoring, Emissions);
+	type Burns = Emissions;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type MaxSubnetsLimit = MaxSubnetsLimit;
 	type ServeRateLimit = ServeRateLimit;
 	type MaxModelSize = MaxModelSize;
 	type WeightInfo = crate::weights::pallet_subnets::WeightInfo<Runtime>;
+}
+
+parameter_types! {
+	/// A validator that has not set weights for this many blocks (about 8 hours) counts as
+	/// inactive: its stake no longer counts in consensus.
+	pub const ActivityCutoff: BlockNumber = 5_000;
+	/// Epochs (with their payouts) may take at most three quarters of a block; more due epochs
+	/// wait for the next block. The largest subnet's epoch (4,096 UIDs, 256 validators) must
+	/// fit: `pallet_scoring`'s integrity test checks it.
+	pub MaxEpochWeight: Weight = Perbill::from_percent(75) * RuntimeBlockWeights::get().max_block;
+	/// Bound on the subnets scoring schedules (= the subnets pallet's limit).
+	pub const MaxScoredSubnets: u32 = MaxSubnetsLimit::get() as u32;
+}
+
+impl pallet_scoring::Config for Runtime {
+	type Subnets = Subnets;
+	type Stake = Stake;
+	type Emissions = Emissions;
+	type ActivityCutoff = ActivityCutoff;
+	type MaxEpochWeight = MaxEpochWeight;
+	type MaxSubnets = MaxScoredSubnets;
+	type WeightInfo = pallet_scoring::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::NetworkBenchmarkHelper;
+}
+
+parameter_types! {
+	/// The block reward before any halving: 1 VRT.
+	pub const BlockReward: Balance = VRT;
+	/// The most VRT emissions will ever mint: 21 million.
+	pub const IssuanceCap: Balance = 21_000_000 * VRT;
+}
+
+impl pallet_emissions::Config for Runtime {
+	type Currency = Balances;
+	type Stake = Stake;
+	type Subnets = Subnets;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type BlockReward = BlockReward;
+	type IssuanceCap = IssuanceCap;
+	type WeightInfo = pallet_emissions::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::NetworkBenchmarkHelper;
 }

@@ -26,5 +26,10 @@ export const VERITY_RPC = {
       params: [{ name: 'account', type: 'AccountId' }, at],
       type: 'Json',
     },
+    emissions: {
+      description: 'The issuance schedule and what each subnet has accrued',
+      params: [at],
+      type: 'Json',
+    },
   },
 };

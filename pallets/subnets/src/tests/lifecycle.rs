@@ -2,7 +2,7 @@
 
 use crate::mock::*;
 use polkadot_sdk::frame_support::assert_ok;
-use verity_primitives::traits::SubnetsInterface;
+use verity_primitives::{subnets::Hyperparameter, traits::SubnetsInterface};
 
 #[test]
 fn creating_and_dissolving_a_subnet_calls_the_lifecycle_hooks() {
@@ -55,5 +55,26 @@ fn neurons_lists_hotkeys_and_registration_blocks_by_uid() {
 		register(netuid, BOB, 200);
 		assert_eq!(Subnets::neurons(netuid), vec![(100, 1), (200, 3)]);
 		assert_eq!(Subnets::neurons(netuid + 1), vec![]);
+	});
+}
+
+#[test]
+fn changing_the_tempo_calls_the_tempo_hook() {
+	ExtBuilder::default().build_and_execute(|| {
+		let netuid = create_subnet(ALICE);
+		assert_ok!(Subnets::set_hyperparameter(
+			RuntimeOrigin::signed(ALICE),
+			netuid,
+			Hyperparameter::Kappa(7)
+		));
+		assert_ok!(Subnets::set_hyperparameter(
+			RuntimeOrigin::signed(ALICE),
+			netuid,
+			Hyperparameter::Tempo(20)
+		));
+		assert_eq!(
+			MockLifecycle::events(),
+			vec![LifecycleEvent::Created(netuid), LifecycleEvent::TempoChanged(netuid, 20)]
+		);
 	});
 }

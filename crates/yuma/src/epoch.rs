@@ -1,0 +1,420 @@
+//! The epoch itself; see the crate documentation for the steps and formulas.
+//!
+//! Consensus, clipping, rank, trust and the column normalisation of bonds all work column by
+//! column, while the input comes as rows. Instead of transposing the matrix (an `n · V` array
+//! written in a cache-hostile order), the epoch sweeps the columns once and keeps a cursor into
+//! each permitted validator's weights and bonds rows (both ascending by column). Every
+//! [`BLOCK`] columns, each cursor copies its entries for the next block into a small
+//! column-major buffer (a cache line of its row at a time), and the columns are then read from
+//! that buffer. The working set is `V · BLOCK` entries, whatever `n`; validator trust, dividends
+//! and the output bonds
+//! accumulate per validator as the sweep goes. Products of two fractions are summed exactly in
+//! `u128` and divided once; normalisations use a [`Normaliser`] per sum.
+
+use alloc::{borrow::Cow, vec, vec::Vec};
+
+use crate::{
+	fixed::{
+		from_u16_fraction, mul_wide, scale_to_one, to_u16_fraction, Normaliser, RowNormaliser,
+		SumNormaliser,
+	},
+	quantile::weighted_upper_quantile_with_scratch,
+	EpochInput, EpochOutput, Fixed, SparseRow, U16Fraction,
+};
+
+/// The moving-average weight that means "keep only the previous bonds", in millionths.
+const MILLION: u64 = 1_000_000;
+
+/// Columns gathered at a time: 16 `(u16, u16)` entries fill a 64-byte cache line, and the
+/// block of every validator's entries (`4 · 16 · V` bytes) stays in the L1 cache.
+const BLOCK: usize = 16;
+
+/// A permitted validator: its rows, read column by column, and what it accumulates.
+struct Validator<'a> {
+	/// The validator's UID.
+	uid: usize,
+	/// `S_i`.
+	stake: Fixed,
+	/// Divides by the row's weight sum (step 2).
+	by_row_sum: RowNormaliser,
+	/// The raw weights row, strictly ascending by column, and the next entry to read.
+	weights: Cow<'a, [(u16, u16)]>,
+	next_weight: usize,
+	/// The previous bonds row, strictly ascending by column, and the next entry to read.
+	bonds: Cow<'a, [(u16, U16Fraction)]>,
+	next_bond: usize,
+	/// The new bonds, quantised, ascending by column.
+	new_bonds: SparseRow<U16Fraction>,
+}
+
+impl<'a> Validator<'a> {
+	fn new(input: &EpochInput<'a>, uid: usize, stake: Fixed, n: usize) -> Self {
+		let row_sum = |row: &[(u16, u16)]| {
+			row.iter().fold(0u64, |acc, &(column, w)| {
+				let counted = usize::from(column) < n && usize::from(column) != uid;
+				acc.saturating_add(if counted { u64::from(w) } else { 0 })
+			})
+		};
+		// One pass over a well-formed row: it is summed as it is checked.
+		let raw = input.weights.get(uid).map_or(&[][..], |row| row.as_slice());
+		let (_, sorted, sum) =
+			raw.iter().fold((-1i32, true, 0u64), |(previous, sorted, acc), &(column, w)| {
+				let counted = usize::from(column) < n && usize::from(column) != uid;
+				let column = i32::from(column);
+				(column, sorted & (column > previous), acc.saturating_add(if counted { u64::from(w) } else { 0 }))
+			});
+		let (weights, row_sum) = if sorted {
+			(Cow::Borrowed(raw), sum)
+		} else {
+			let weights = clean_row(input.weights.get(uid));
+			let sum = row_sum(&weights);
+			(weights, sum)
+		};
+		let bonds = clean_row(input.bonds.get(uid));
+		let new_bonds = Vec::with_capacity(weights.len());
+		Self {
+			uid,
+			stake,
+			// At most 65536 columns of at most 65535 each: `row_sum < 2^32`, as it requires.
+			by_row_sum: RowNormaliser::new(row_sum),
+			weights,
+			next_weight: 0,
+			bonds,
+			next_bond: 0,
+			new_bonds,
+		}
+	}
+
+	/// Reads (and returns, folded) the row entries that the block after next will start with,
+	/// so that their cache lines are on their way well before they are needed: with hundreds
+	/// of rows read a cache line at a time, the hardware prefetcher does not follow them.
+	#[inline(always)]
+	fn touch_ahead(&self) -> u32 {
+		let ahead = |row: &[(u16, u16)], next: usize| {
+			let at = |k: usize| row.get(next.saturating_add(k)).map_or(0, |e| u32::from(e.1));
+			at(BLOCK.saturating_mul(2)) ^ at(BLOCK.saturating_mul(3).saturating_sub(1))
+		};
+		ahead(&self.weights, self.next_weight) ^ ahead(&self.bonds, self.next_bond)
+	}
+
+	/// Writes the raw weights and previous bonds of columns `first..end` into
+	/// `block[(column − first) · stride + slot]` (absent entries stay as they are: the caller
+	/// zeroes the block), consuming them. Blocks must come in ascending order. The diagonal
+	/// weight reads as zero.
+	fn fill_block(
+		&mut self,
+		first: usize,
+		end: usize,
+		block: &mut [(u16, U16Fraction)],
+		stride: usize,
+		slot: usize,
+	) {
+		// Columns before `first` were consumed by earlier blocks, so positions are in range;
+		// one that were not would just miss `block`.
+		let position = |column: usize| column.wrapping_sub(first).wrapping_mul(stride).wrapping_add(slot);
+		let mut taken = 0usize;
+		for &(column, w) in self.weights.get(self.next_weight..).unwrap_or_default() {
+			let column = usize::from(column);
+			if column >= end {
+				break;
+			}
+			taken = taken.wrapping_add(1);
+			if let Some(cell) = block.get_mut(position(column)) {
+				cell.0 = if column == self.uid { 0 } else { w };
+			}
+		}
+		self.next_weight = self.next_weight.saturating_add(taken);
+		let mut taken = 0usize;
+		for &(column, b) in self.bonds.get(self.next_bond..).unwrap_or_default() {
+			let column = usize::from(column);
+			if column >= end {
+				break;
+			}
+			taken = taken.wrapping_add(1);
+			if let Some(cell) = block.get_mut(position(column)) {
+				cell.1 = b;
+			}
+		}
+		self.next_bond = self.next_bond.saturating_add(taken);
+	}
+}
+
+/// One non-zero cell of the current column.
+#[derive(Clone, Copy, Default)]
+struct Cell {
+	/// Index into the validators.
+	validator: usize,
+	/// `S_i`.
+	stake: Fixed,
+	/// `W_ij`, then (after clipping) `W̄_ij`.
+	weight: Fixed,
+	/// The previous bond `b_ij`, then `B'_ij`.
+	bond: Fixed,
+}
+
+/// See [`crate::run_epoch`].
+pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
+	let n = input.stake.len();
+
+	// Step 1: active validator stake.
+	let stake = normalise_stake(input);
+	let total_stake = stake.iter().fold(0u64, |acc, &s| acc.saturating_add(s));
+
+	// Step 2 happens as the columns are read: each validator divides by its row sum.
+	let mut validators: Vec<Validator<'_>> = stake
+		.iter()
+		.enumerate()
+		.filter(|&(uid, _)| input.permits.get(uid).copied().unwrap_or(false))
+		.map(|(uid, &s)| Validator::new(input, uid, s, n))
+		.collect();
+	let v = validators.len();
+
+	// κ · Σ S as an integer threshold: `Σ S' ≥ κ·ΣS  ⇔  65535 · Σ S' ≥ kappa · ΣS
+	// ⇔  Σ S' ≥ ceil(kappa · ΣS / 65535)` (the stake sums are integers).
+	let need = u128::from(input.kappa)
+		.saturating_mul(u128::from(total_stake))
+		.saturating_add(u128::from(u16::MAX).saturating_sub(1))
+		.checked_div(u128::from(u16::MAX))
+		.map_or(0, |t| u64::try_from(t).unwrap_or(u64::MAX));
+
+	// `1 − α` and `α` of the bonds' moving average, in millionths.
+	let previous_share = u64::from(input.bonds_moving_average).min(MILLION);
+	let new_share = MILLION.saturating_sub(previous_share);
+
+	let mut consensus = vec![0; n];
+	let mut rank = vec![0; n];
+	let mut trust = vec![0; n];
+	// Exact `u128` ranks `Σ_i S_i·W̄_ij`, for incentive.
+	let mut exact_rank = vec![0u128; n];
+	// Per validator: `VT_i = Σ_j W̄_ij`, and `Σ_j B_ij · R_j` with the exact ranks (step 8,
+	// before normalisation).
+	let mut validator_sums: Vec<(Fixed, u128)> = vec![(0, 0); v];
+	// Scratch, reused by every column: its cells, and (weight, stake) pairs for the quantile.
+	let mut cells: Vec<Cell> = Vec::with_capacity(v);
+	let mut pairs: Vec<(Fixed, u64)> = Vec::with_capacity(v);
+	let mut scratch: Vec<(Fixed, u64)> = vec![(0, 0); v];
+
+	// The raw (weight, bond) of every validator for `BLOCK` columns at a time, column-major
+	// (`block[k · v + i]`): each validator's rows are read a cache line at a time rather than
+	// one entry per column. The quantised new bonds of the block are gathered the same way
+	// and appended to the rows when the block is done.
+	let mut block: Vec<(u16, U16Fraction)> = vec![(0, 0); v.saturating_mul(BLOCK)];
+	let mut new_block: Vec<U16Fraction> = vec![0; v.saturating_mul(BLOCK)];
+
+	// Rows hold `u16` columns, so columns from 65536 on are empty (and stay zero).
+	let columns = n.min(usize::from(u16::MAX).saturating_add(1));
+	for first in (0..columns).step_by(BLOCK) {
+		let end = first.saturating_add(BLOCK).min(columns);
+		block.iter_mut().for_each(|cell| *cell = (0, 0));
+		new_block.iter_mut().for_each(|cell| *cell = 0);
+		let touched = validators.iter().fold(0u32, |acc, validator| acc ^ validator.touch_ahead());
+		// Keeps the reads of `touch_ahead`, whose values are otherwise unused.
+		core::hint::black_box(touched);
+		for (slot, validator) in validators.iter_mut().enumerate() {
+			validator.fill_block(first, end, &mut block, v, slot);
+		}
+		for ((column, raw), quantised) in
+			(first..end).zip(block.chunks_exact(v.max(1))).zip(new_block.chunks_exact_mut(v.max(1)))
+		{
+			let Some(column_sums) = column_epoch(
+				&validators,
+				raw,
+				quantised,
+				&mut validator_sums,
+				&mut cells,
+				&mut pairs,
+				&mut scratch,
+				(total_stake, need, new_share, previous_share),
+			) else {
+				continue;
+			};
+			let (c, pre_rank_sum, rank_sum) = column_sums;
+			if let Some(slot) = consensus.get_mut(column) {
+				*slot = c;
+			}
+			if let Some(slot) = rank.get_mut(column) {
+				// `Σ S·W̄ ≤ ONE · ONE`, so the quotient is at most ONE.
+				*slot = u64::try_from(rank_sum.wrapping_shr(32)).unwrap_or(u64::MAX);
+			}
+			if let Some(slot) = trust.get_mut(column) {
+				*slot = scale_to_one(rank_sum, pre_rank_sum);
+			}
+			if let Some(slot) = exact_rank.get_mut(column) {
+				*slot = rank_sum;
+			}
+		}
+		// Append the block's quantised bonds, non-zero ones only, to each validator's row.
+		let mut kept = [(0u16, 0u16); BLOCK];
+		for (slot, validator) in validators.iter_mut().enumerate() {
+			let mut count = 0usize;
+			for (column, k) in (first..end).zip(0usize..) {
+				let bond = new_block.get(k.wrapping_mul(v).wrapping_add(slot)).copied().unwrap_or(0);
+				if let Some(entry) = kept.get_mut(count) {
+					// `column < 65536`.
+					*entry = (u16::try_from(column).unwrap_or(u16::MAX), bond);
+				}
+				count = count.wrapping_add(usize::from(bond > 0));
+			}
+			validator.new_bonds.extend_from_slice(kept.get(..count).unwrap_or_default());
+		}
+	}
+
+	// Step 5: incentive, from the exact ranks.
+	let by_total_rank = Normaliser::new(exact_rank.iter().fold(0u128, |a, &r| a.saturating_add(r)));
+	let incentive: Vec<Fixed> = exact_rank.iter().map(|&r| by_total_rank.scale(r)).collect();
+
+	// Step 8: normalise the dividends. Neurons without a permit keep zeros and empty bonds.
+	let by_total_dividends = Normaliser::new(
+		validator_sums.iter().fold(0u128, |acc, &(_, d)| acc.saturating_add(d)),
+	);
+	let mut validator_trust = vec![0; n];
+	let mut dividends = vec![0; n];
+	let mut bonds: Vec<SparseRow<U16Fraction>> = vec![Vec::new(); n];
+	for (validator, &(validator_trust_sum, dividend_sum)) in
+		validators.into_iter().zip(validator_sums.iter())
+	{
+		if let Some(slot) = validator_trust.get_mut(validator.uid) {
+			*slot = validator_trust_sum;
+		}
+		if let Some(slot) = dividends.get_mut(validator.uid) {
+			*slot = by_total_dividends.scale(dividend_sum);
+		}
+		if let Some(slot) = bonds.get_mut(validator.uid) {
+			*slot = validator.new_bonds;
+		}
+	}
+
+	EpochOutput { stake, consensus, rank, trust, incentive, validator_trust, dividends, bonds }
+}
+
+/// Steps 2–8 for one column, from the raw `(weight, bond)` of each validator (`raw[i]`):
+/// writes the quantised new bonds to `quantised[i]`, adds to each validator's trust and
+/// dividend sums, and returns `(C_j, P_j, R_j)` with the exact pre-rank and rank, or `None`
+/// for a column without entries (all zero). `params` is `(Σ S, need, α, 1 − α)` (the last
+/// two in millionths).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn column_epoch(
+	validators: &[Validator<'_>],
+	raw: &[(u16, U16Fraction)],
+	quantised: &mut [U16Fraction],
+	validator_sums: &mut [(Fixed, u128)],
+	cells: &mut Vec<Cell>,
+	pairs: &mut Vec<(Fixed, u64)>,
+	scratch: &mut [(Fixed, u64)],
+	params: (u64, u64, u64, u64),
+) -> Option<(Fixed, u128, u128)> {
+	let (total_stake, need, new_share, previous_share) = params;
+
+	// Step 2 (row normalisation) and the pre-rank `P_j = Σ_i S_i·W_ij`, in one pass that
+	// also gathers the quantile's pairs.
+	cells.clear();
+	pairs.clear();
+	let mut pre_rank_sum: u128 = 0;
+	// The pairs' stake: at most `Σ S ≤ ONE`.
+	let mut pairs_stake: u64 = 0;
+	for ((index, validator), &(w, b)) in validators.iter().enumerate().zip(raw) {
+		if w > 0 || b > 0 {
+			let weight = validator.by_row_sum.scale(w);
+			let stake = validator.stake;
+			cells.push(Cell { validator: index, stake, weight, bond: from_u16_fraction(b) });
+			pre_rank_sum = pre_rank_sum.saturating_add(mul_wide(stake, weight));
+			if stake > 0 && weight > 0 {
+				pairs.push((weight, stake));
+				pairs_stake = pairs_stake.saturating_add(stake);
+			}
+		}
+	}
+	if cells.is_empty() {
+		return None;
+	}
+
+	// Step 3: consensus.
+	let c = if total_stake == 0 {
+		0
+	} else if need == 0 {
+		cells.iter().map(|cell| cell.weight).max().unwrap_or(0)
+	} else {
+		weighted_upper_quantile_with_scratch(pairs, scratch, need, pairs_stake)
+	};
+
+	// Steps 4–5: clip; rank.
+	let mut rank_sum: u128 = 0;
+	for cell in cells.iter_mut() {
+		cell.weight = cell.weight.min(c);
+		rank_sum = rank_sum.saturating_add(mul_wide(cell.stake, cell.weight));
+	}
+
+	// Step 7: ΔB = S·W̄ normalised by its column sum (which is the exact rank), the moving
+	// average with the previous bonds, then B normalised by its column sum.
+	let by_rank = SumNormaliser::new(rank_sum);
+	let mut bond_sum: u128 = 0;
+	for cell in cells.iter_mut() {
+		let delta = by_rank.scale(mul_wide(cell.stake, cell.weight));
+		// `B'` in units of `1 / (10^6 · ONE)`: the division by 10^6 cancels in the
+		// normalisation below, so it is never done (nor rounded). With `α + (1 − α) = 10^6`
+		// and both fractions at most `ONE`, `B' ≤ 10^6 · 2^32 < 2^52`: no overflow.
+		cell.bond =
+			new_share.wrapping_mul(delta).wrapping_add(previous_share.wrapping_mul(cell.bond));
+		bond_sum = bond_sum.saturating_add(u128::from(cell.bond));
+	}
+
+	// Step 8 accumulates `Σ_j B_ij · R_j` with the exact ranks: since `I_j ∝ R_j`, it
+	// normalises to the same quotient as `Σ_j B_ij · I_j`, without the rounding of `I`
+	// (`B ≤ 2^32`, `R ≤ 2^64`: no overflow). `B · R` is taken as `B · R_low +
+	// (B · R_high) · 2^64`, two `u64` products. The quantised bonds are the output.
+	let rank_low = u64::try_from(rank_sum & u128::from(u64::MAX)).unwrap_or(u64::MAX);
+	let rank_high = u64::try_from(rank_sum.wrapping_shr(64)).unwrap_or(u64::MAX);
+	let by_bond_sum = SumNormaliser::new(bond_sum);
+	for cell in cells.iter() {
+		let bond = by_bond_sum.scale_u64(cell.bond);
+		if let Some((validator_trust, dividends)) = validator_sums.get_mut(cell.validator) {
+			*validator_trust = validator_trust.saturating_add(cell.weight);
+			let weighted =
+				mul_wide(bond, rank_low).saturating_add(mul_wide(bond, rank_high).wrapping_shl(64));
+			*dividends = dividends.saturating_add(weighted);
+		}
+		if let Some(slot) = quantised.get_mut(cell.validator) {
+			*slot = to_u16_fraction(bond);
+		}
+	}
+	Some((c, pre_rank_sum, rank_sum))
+}
+
+/// Step 1: `S_i = s_i / Σ s` (floor) with `s_i` the stake of active permitted neurons.
+///
+/// Should `Σ s` overflow `u128` (impossible for real balances), every `s_i` is first shifted
+/// right by the fewest bits that make it fit, so the result is still a deterministic floor.
+fn normalise_stake(input: &EpochInput<'_>) -> Vec<Fixed> {
+	let flag = |v: &[bool], i: usize| v.get(i).copied().unwrap_or(false);
+	let counted: Vec<u128> = input
+		.stake
+		.iter()
+		.enumerate()
+		.map(|(i, &s)| if flag(input.permits, i) && flag(input.active, i) { s } else { 0 })
+		.collect();
+	for shift in 0..128u32 {
+		let total =
+			counted.iter().try_fold(0u128, |acc, &s| acc.checked_add(s.wrapping_shr(shift)));
+		if let Some(total) = total {
+			let by_total = Normaliser::new(total);
+			return counted.iter().map(|&s| by_total.scale(s.wrapping_shr(shift))).collect();
+		}
+	}
+	vec![0; counted.len()]
+}
+
+/// A row as a slice strictly ascending by column. Rows that break the [`SparseRow`] contract
+/// (unsorted or repeated columns) are copied and sorted, keeping the first of repeats.
+fn clean_row<V: Copy>(row: Option<&SparseRow<V>>) -> Cow<'_, [(u16, V)]> {
+	let Some(row) = row else { return Cow::Borrowed(&[]) };
+	// No early exit: rows are nearly always sorted, and a plain fold runs faster.
+	let sorted = row.iter().zip(row.iter().skip(1)).fold(true, |ok, (a, b)| ok & (a.0 < b.0));
+	if sorted {
+		return Cow::Borrowed(row);
+	}
+	let mut sorted = row.clone();
+	sorted.sort_by_key(|&(column, _)| column); // stable: the first of repeats stays first
+	sorted.dedup_by_key(|&mut (column, _)| column);
+	Cow::Owned(sorted)
+}
