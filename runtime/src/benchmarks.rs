@@ -70,7 +70,12 @@ impl verity_primitives::traits::NetworkBenchmarkHelper<AccountId> for NetworkBen
 		let bounds = pallet_subnets::Bounds::<Runtime>::get();
 		let max_uids = neurons.clamp(bounds.max_uids.0, bounds.max_uids.1);
 		let max_validators = validators.clamp(bounds.max_validators.0, max_uids);
-		for param in [Hyperparameter::MaxUids(max_uids), Hyperparameter::MaxValidators(max_validators)] {
+		// Validators never above UIDs: shrink the validators first, then set both.
+		for param in [
+			Hyperparameter::MaxValidators(bounds.max_validators.0),
+			Hyperparameter::MaxUids(max_uids),
+			Hyperparameter::MaxValidators(max_validators),
+		] {
 			Subnets::set_hyperparameter(RuntimeOrigin::signed(owner.clone()), netuid, param)
 				.expect("hyperparameter inside bounds");
 		}

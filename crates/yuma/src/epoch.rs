@@ -4,12 +4,13 @@
 //! column, while the input comes as rows. Instead of transposing the matrix (an `n · V` array
 //! written in a cache-hostile order), the epoch sweeps the columns once and keeps a cursor into
 //! each permitted validator's weights and bonds rows (both ascending by column). Every
-//! [`BLOCK`] columns, each cursor copies its entries for the next block into a small
-//! column-major buffer (a cache line of its row at a time), and the columns are then read from
-//! that buffer. The working set is `V · BLOCK` entries, whatever `n`; validator trust, dividends
-//! and the output bonds
-//! accumulate per validator as the sweep goes. Products of two fractions are summed exactly in
-//! `u128` and divided once; normalisations use a [`Normaliser`] per sum.
+//! [`BLOCK`] columns, each cursor copies its entries for the block into a small column-major
+//! buffer (a cache line of its row at a time), and the columns are then read from that buffer;
+//! the block's quantised new bonds are gathered the same way and appended to the rows at the
+//! end of the block. The working set is `V · BLOCK` entries, whatever `n`; validator trust and
+//! dividends accumulate per validator as the sweep goes. Products of two fractions are summed
+//! exactly in `u128` and divided once; a column's normalisations use a [`SumNormaliser`] per
+//! sum (`u64` arithmetic), the rows' a [`RowNormaliser`].
 
 use alloc::{borrow::Cow, vec, vec::Vec};
 
@@ -18,7 +19,7 @@ use crate::{
 		from_u16_fraction, mul_wide, scale_to_one, to_u16_fraction, Normaliser, RowNormaliser,
 		SumNormaliser,
 	},
-	quantile::weighted_upper_quantile_with_scratch,
+	quantile::weighted_upper_quantile_bucketed,
 	EpochInput, EpochOutput, Fixed, SparseRow, U16Fraction,
 };
 
@@ -61,7 +62,11 @@ impl<'a> Validator<'a> {
 			raw.iter().fold((-1i32, true, 0u64), |(previous, sorted, acc), &(column, w)| {
 				let counted = usize::from(column) < n && usize::from(column) != uid;
 				let column = i32::from(column);
-				(column, sorted & (column > previous), acc.saturating_add(if counted { u64::from(w) } else { 0 }))
+				(
+					column,
+					sorted & (column > previous),
+					acc.saturating_add(if counted { u64::from(w) } else { 0 }),
+				)
 			});
 		let (weights, row_sum) = if sorted {
 			(Cow::Borrowed(raw), sum)
@@ -111,31 +116,39 @@ impl<'a> Validator<'a> {
 	) {
 		// Columns before `first` were consumed by earlier blocks, so positions are in range;
 		// one that were not would just miss `block`.
-		let position = |column: usize| column.wrapping_sub(first).wrapping_mul(stride).wrapping_add(slot);
+		let position =
+			|column: usize| column.wrapping_sub(first).wrapping_mul(stride).wrapping_add(slot);
+		// Sorted rows: the block's entries are the first of the next `BLOCK` (at most). All of
+		// those are read, a fixed count, and the ones past the block land in `spare` (never
+		// read) instead: no branch depends on where the block ends.
+		let spare = block.len().saturating_sub(1);
+		let in_block = |column: usize| column < end;
 		let mut taken = 0usize;
-		for &(column, w) in self.weights.get(self.next_weight..).unwrap_or_default() {
+		let from = self.next_weight;
+		let upto = from.saturating_add(BLOCK).min(self.weights.len());
+		for &(column, w) in self.weights.get(from..upto).unwrap_or_default() {
 			let column = usize::from(column);
-			if column >= end {
-				break;
-			}
-			taken = taken.wrapping_add(1);
-			if let Some(cell) = block.get_mut(position(column)) {
+			let inside = in_block(column);
+			let index = if inside { position(column) } else { spare };
+			if let Some(cell) = block.get_mut(index) {
 				cell.0 = if column == self.uid { 0 } else { w };
 			}
+			taken = taken.wrapping_add(usize::from(inside));
 		}
-		self.next_weight = self.next_weight.saturating_add(taken);
+		self.next_weight = from.saturating_add(taken);
 		let mut taken = 0usize;
-		for &(column, b) in self.bonds.get(self.next_bond..).unwrap_or_default() {
+		let from = self.next_bond;
+		let upto = from.saturating_add(BLOCK).min(self.bonds.len());
+		for &(column, b) in self.bonds.get(from..upto).unwrap_or_default() {
 			let column = usize::from(column);
-			if column >= end {
-				break;
-			}
-			taken = taken.wrapping_add(1);
-			if let Some(cell) = block.get_mut(position(column)) {
+			let inside = in_block(column);
+			let index = if inside { position(column) } else { spare };
+			if let Some(cell) = block.get_mut(index) {
 				cell.1 = b;
 			}
+			taken = taken.wrapping_add(usize::from(inside));
 		}
-		self.next_bond = self.next_bond.saturating_add(taken);
+		self.next_bond = from.saturating_add(taken);
 	}
 }
 
@@ -168,6 +181,9 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 		.map(|(uid, &s)| Validator::new(input, uid, s, n))
 		.collect();
 	let v = validators.len();
+	// What every column reads of each validator, `(S_i, row normaliser)`, packed together.
+	let row_params: Vec<(Fixed, RowNormaliser)> =
+		validators.iter().map(|validator| (validator.stake, validator.by_row_sum)).collect();
 
 	// κ · Σ S as an integer threshold: `Σ S' ≥ κ·ΣS  ⇔  65535 · Σ S' ≥ kappa · ΣS
 	// ⇔  Σ S' ≥ ceil(kappa · ΣS / 65535)` (the stake sums are integers).
@@ -198,7 +214,9 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 	// (`block[k · v + i]`): each validator's rows are read a cache line at a time rather than
 	// one entry per column. The quantised new bonds of the block are gathered the same way
 	// and appended to the rows when the block is done.
-	let mut block: Vec<(u16, U16Fraction)> = vec![(0, 0); v.saturating_mul(BLOCK)];
+	// One spare cell at the end, which `fill_block` writes entries past the block to.
+	let mut block: Vec<(u16, U16Fraction)> =
+		vec![(0, 0); v.saturating_mul(BLOCK).saturating_add(1)];
 	let mut new_block: Vec<U16Fraction> = vec![0; v.saturating_mul(BLOCK)];
 
 	// Rows hold `u16` columns, so columns from 65536 on are empty (and stay zero).
@@ -217,7 +235,7 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 			(first..end).zip(block.chunks_exact(v.max(1))).zip(new_block.chunks_exact_mut(v.max(1)))
 		{
 			let Some(column_sums) = column_epoch(
-				&validators,
+				&row_params,
 				raw,
 				quantised,
 				&mut validator_sums,
@@ -248,7 +266,8 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 		for (slot, validator) in validators.iter_mut().enumerate() {
 			let mut count = 0usize;
 			for (column, k) in (first..end).zip(0usize..) {
-				let bond = new_block.get(k.wrapping_mul(v).wrapping_add(slot)).copied().unwrap_or(0);
+				let bond =
+					new_block.get(k.wrapping_mul(v).wrapping_add(slot)).copied().unwrap_or(0);
 				if let Some(entry) = kept.get_mut(count) {
 					// `column < 65536`.
 					*entry = (u16::try_from(column).unwrap_or(u16::MAX), bond);
@@ -264,9 +283,8 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 	let incentive: Vec<Fixed> = exact_rank.iter().map(|&r| by_total_rank.scale(r)).collect();
 
 	// Step 8: normalise the dividends. Neurons without a permit keep zeros and empty bonds.
-	let by_total_dividends = Normaliser::new(
-		validator_sums.iter().fold(0u128, |acc, &(_, d)| acc.saturating_add(d)),
-	);
+	let by_total_dividends =
+		Normaliser::new(validator_sums.iter().fold(0u128, |acc, &(_, d)| acc.saturating_add(d)));
 	let mut validator_trust = vec![0; n];
 	let mut dividends = vec![0; n];
 	let mut bonds: Vec<SparseRow<U16Fraction>> = vec![Vec::new(); n];
@@ -287,7 +305,8 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 	EpochOutput { stake, consensus, rank, trust, incentive, validator_trust, dividends, bonds }
 }
 
-/// Steps 2–8 for one column, from the raw `(weight, bond)` of each validator (`raw[i]`):
+/// Steps 2–8 for one column, from the raw `(weight, bond)` of each validator (`raw[i]`) and its
+/// `(S_i, row normaliser)` (`row_params[i]`):
 /// writes the quantised new bonds to `quantised[i]`, adds to each validator's trust and
 /// dividend sums, and returns `(C_j, P_j, R_j)` with the exact pre-rank and rank, or `None`
 /// for a column without entries (all zero). `params` is `(Σ S, need, α, 1 − α)` (the last
@@ -295,7 +314,7 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn column_epoch(
-	validators: &[Validator<'_>],
+	row_params: &[(Fixed, RowNormaliser)],
 	raw: &[(u16, U16Fraction)],
 	quantised: &mut [U16Fraction],
 	validator_sums: &mut [(Fixed, u128)],
@@ -307,21 +326,23 @@ fn column_epoch(
 	let (total_stake, need, new_share, previous_share) = params;
 
 	// Step 2 (row normalisation) and the pre-rank `P_j = Σ_i S_i·W_ij`, in one pass that
-	// also gathers the quantile's pairs.
+	// also gathers the quantile's pairs. Sums here cannot overflow, so they wrap (no checks):
+	// `Σ_i S_i ≤ ONE` and every fraction is at most `ONE`, so `P_j, R_j ≤ 2^64`, `Σ_i B'_ij
+	// ≤ 2^52 · V`, `VT_i ≤ ONE` (a row's floored fractions sum to at most one) and
+	// `Σ_j B_ij · R_j ≤ 2^96 · 65536`.
 	cells.clear();
 	pairs.clear();
 	let mut pre_rank_sum: u128 = 0;
 	// The pairs' stake: at most `Σ S ≤ ONE`.
 	let mut pairs_stake: u64 = 0;
-	for ((index, validator), &(w, b)) in validators.iter().enumerate().zip(raw) {
+	for ((index, &(stake, by_row_sum)), &(w, b)) in row_params.iter().enumerate().zip(raw) {
 		if w > 0 || b > 0 {
-			let weight = validator.by_row_sum.scale(w);
-			let stake = validator.stake;
+			let weight = by_row_sum.scale(w);
 			cells.push(Cell { validator: index, stake, weight, bond: from_u16_fraction(b) });
-			pre_rank_sum = pre_rank_sum.saturating_add(mul_wide(stake, weight));
+			pre_rank_sum = pre_rank_sum.wrapping_add(mul_wide(stake, weight));
 			if stake > 0 && weight > 0 {
 				pairs.push((weight, stake));
-				pairs_stake = pairs_stake.saturating_add(stake);
+				pairs_stake = pairs_stake.wrapping_add(stake);
 			}
 		}
 	}
@@ -335,28 +356,30 @@ fn column_epoch(
 	} else if need == 0 {
 		cells.iter().map(|cell| cell.weight).max().unwrap_or(0)
 	} else {
-		weighted_upper_quantile_with_scratch(pairs, scratch, need, pairs_stake)
+		weighted_upper_quantile_bucketed(pairs, scratch, need, pairs_stake)
 	};
 
 	// Steps 4–5: clip; rank.
 	let mut rank_sum: u128 = 0;
 	for cell in cells.iter_mut() {
 		cell.weight = cell.weight.min(c);
-		rank_sum = rank_sum.saturating_add(mul_wide(cell.stake, cell.weight));
+		rank_sum = rank_sum.wrapping_add(mul_wide(cell.stake, cell.weight));
 	}
 
 	// Step 7: ΔB = S·W̄ normalised by its column sum (which is the exact rank), the moving
 	// average with the previous bonds, then B normalised by its column sum.
 	let by_rank = SumNormaliser::new(rank_sum);
+	let simple = by_rank.is_simple();
 	let mut bond_sum: u128 = 0;
 	for cell in cells.iter_mut() {
-		let delta = by_rank.scale(mul_wide(cell.stake, cell.weight));
+		let product = mul_wide(cell.stake, cell.weight);
+		let delta = if simple { by_rank.scale_simple(product) } else { by_rank.scale(product) };
 		// `B'` in units of `1 / (10^6 · ONE)`: the division by 10^6 cancels in the
 		// normalisation below, so it is never done (nor rounded). With `α + (1 − α) = 10^6`
 		// and both fractions at most `ONE`, `B' ≤ 10^6 · 2^32 < 2^52`: no overflow.
 		cell.bond =
 			new_share.wrapping_mul(delta).wrapping_add(previous_share.wrapping_mul(cell.bond));
-		bond_sum = bond_sum.saturating_add(u128::from(cell.bond));
+		bond_sum = bond_sum.wrapping_add(u128::from(cell.bond));
 	}
 
 	// Step 8 accumulates `Σ_j B_ij · R_j` with the exact ranks: since `I_j ∝ R_j`, it
@@ -366,13 +389,18 @@ fn column_epoch(
 	let rank_low = u64::try_from(rank_sum & u128::from(u64::MAX)).unwrap_or(u64::MAX);
 	let rank_high = u64::try_from(rank_sum.wrapping_shr(64)).unwrap_or(u64::MAX);
 	let by_bond_sum = SumNormaliser::new(bond_sum);
+	let simple = by_bond_sum.is_simple();
 	for cell in cells.iter() {
-		let bond = by_bond_sum.scale_u64(cell.bond);
+		let bond = if simple {
+			by_bond_sum.scale_simple(u128::from(cell.bond))
+		} else {
+			by_bond_sum.scale_u64(cell.bond)
+		};
 		if let Some((validator_trust, dividends)) = validator_sums.get_mut(cell.validator) {
-			*validator_trust = validator_trust.saturating_add(cell.weight);
+			*validator_trust = validator_trust.wrapping_add(cell.weight);
 			let weighted =
-				mul_wide(bond, rank_low).saturating_add(mul_wide(bond, rank_high).wrapping_shl(64));
-			*dividends = dividends.saturating_add(weighted);
+				mul_wide(bond, rank_low).wrapping_add(mul_wide(bond, rank_high).wrapping_shl(64));
+			*dividends = dividends.wrapping_add(weighted);
 		}
 		if let Some(slot) = quantised.get_mut(cell.validator) {
 			*slot = to_u16_fraction(bond);

@@ -4,7 +4,11 @@
 //! fractions are taken exactly in `u128` ([`mul_wide`]) and only divided back at the end, so that
 //! sums of products carry no intermediate rounding. Divisions that normalise many values by one
 //! sum go through a [`Normaliser`], which replaces the `u128` division by a multiplication with a
-//! precomputed reciprocal and one correction step, and still returns the exact floor.
+//! precomputed reciprocal and one correction step, and still returns the exact floor. The
+//! epoch's inner loops use two narrower variants with the same results: [`RowNormaliser`] (a
+//! row's `u16` weights, all in `u64`) and [`SumNormaliser`] (a column's sums, one `u64 × u64`
+//! high product for any sum up to `2^63`), since `u128` products and divisions are library
+//! calls on wasm32.
 
 use crate::{Fixed, U16Fraction, ONE};
 
@@ -62,8 +66,7 @@ pub fn mul_hi_by_halves(a: u64, b: u64) -> u64 {
 	let low_low = a_lo.wrapping_mul(b_lo);
 	let low_high = a_lo.wrapping_mul(b_hi);
 	let high_low = a_hi.wrapping_mul(b_lo);
-	let middle =
-		low_low.wrapping_shr(32).wrapping_add(low_high & LOW).wrapping_add(high_low & LOW);
+	let middle = low_low.wrapping_shr(32).wrapping_add(low_high & LOW).wrapping_add(high_low & LOW);
 	a_hi.wrapping_mul(b_hi)
 		.wrapping_add(low_high.wrapping_shr(32))
 		.wrapping_add(high_low.wrapping_shr(32))
@@ -143,6 +146,8 @@ pub struct SumNormaliser {
 	/// `den` when it fits a `u64` (every range but `Huge`).
 	den: u64,
 	reciprocal: u64,
+	/// Applied to the numerator before the high product: 32 for `Small`, else 0.
+	pre_shift: u32,
 	/// The general path, for `Huge`.
 	general: Normaliser,
 }
@@ -152,7 +157,13 @@ impl SumNormaliser {
 	pub fn new(den: u128) -> Self {
 		let Ok(den64) = u64::try_from(den) else {
 			let range = if den == TWO_POW_64 { Range::TwoPow64 } else { Range::Huge };
-			return Self { range, den: 0, reciprocal: 0, general: Normaliser::new(den) };
+			return Self {
+				range,
+				den: 0,
+				reciprocal: 0,
+				pre_shift: 0,
+				general: Normaliser::new(den),
+			};
 		};
 		let general = Normaliser { den, reciprocal: 0 };
 		let (range, reciprocal) = if den64 == 0 {
@@ -166,7 +177,8 @@ impl SumNormaliser {
 			let range = if den64 <= TWO_POW_63 { Range::Medium } else { Range::Large };
 			(range, u64::try_from(r).unwrap_or(u64::MAX))
 		};
-		Self { range, den: den64, reciprocal, general }
+		let pre_shift = if range == Range::Small { 32 } else { 0 };
+		Self { range, den: den64, reciprocal, pre_shift, general }
 	}
 
 	/// `floor(num · ONE / den)`, saturating at [`ONE`] when `num ≥ den`; `0` when `den = 0`.
@@ -181,7 +193,7 @@ impl SumNormaliser {
 					Ok(num) if num < self.den => self.scale_below(num),
 					_ => ONE,
 				}
-			},
+			}
 			Range::Large => {
 				// `num < den < 2^64` fits a `u64`; past that the answer saturates.
 				let num = match u64::try_from(num) {
@@ -197,12 +209,28 @@ impl SumNormaliser {
 				} else {
 					estimate
 				}
-			},
+			}
 			Range::TwoPow64 => match u64::try_from(num) {
 				// `floor(num · 2^32 / 2^64)`, exactly.
 				Ok(num) => num.wrapping_shr(32),
 				Err(_) => ONE,
 			},
+		}
+	}
+
+	/// Whether [`Self::scale_simple`] applies (`1 ≤ den ≤ 2^63`, the usual case), so that a
+	/// loop can choose its path once.
+	#[inline(always)]
+	pub fn is_simple(&self) -> bool {
+		matches!(self.range, Range::Small | Range::Medium)
+	}
+
+	/// As [`Self::scale`], when [`Self::is_simple`]: no dispatch on the range.
+	#[inline(always)]
+	pub fn scale_simple(&self, num: u128) -> Fixed {
+		match u64::try_from(num) {
+			Ok(num) if num < self.den => self.scale_below(num),
+			_ => ONE,
 		}
 	}
 
@@ -219,12 +247,8 @@ impl SumNormaliser {
 	/// `Small` and `Medium` with `num < den`: every step in `u64`, see the type's doc.
 	#[inline(always)]
 	fn scale_below(&self, num: u64) -> Fixed {
-		let estimate = if self.range == Range::Small {
-			// `num < den ≤ 2^32`: `num · 2^32 < 2^64`.
-			mul_hi(num.wrapping_shl(32), self.reciprocal)
-		} else {
-			mul_hi(num, self.reciprocal)
-		};
+		// `Small`: `num < den ≤ 2^32`, so `num · 2^32 < 2^64`.
+		let estimate = mul_hi(num.wrapping_shl(self.pre_shift), self.reciprocal);
 		// The true remainder is in `[0, 2·den) ⊂ [0, 2^64)`: exact modulo `2^64`.
 		let remainder = num.wrapping_shl(32).wrapping_sub(estimate.wrapping_mul(self.den));
 		if remainder >= self.den {
@@ -426,6 +450,9 @@ mod tests {
 				assert_eq!(n.scale(num), reference(num, den), "{num} / {den}");
 				if let Ok(small) = u64::try_from(num) {
 					assert_eq!(n.scale_u64(small), reference(num, den), "{num} / {den}");
+				}
+				if n.is_simple() {
+					assert_eq!(n.scale_simple(num), reference(num, den), "{num} / {den}");
 				}
 			}
 		}

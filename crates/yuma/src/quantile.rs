@@ -2,9 +2,13 @@
 //!
 //! Given the column's `(weight, stake)` pairs and a stake threshold `need ≥ 1`, it finds the
 //! largest weight `x` such that the validators weighting at least `x` hold at least `need` stake
-//! (or `0` if no weight qualifies). Sorting would cost `O(V log V)` per column; instead a weighted
-//! quickselect halves the window each round with `core`'s `select_nth_unstable_by` (linear in the
-//! worst case), so one column costs `O(V)` however the weights were chosen.
+//! (or `0` if no weight qualifies). Sorting would cost `O(V log V)` per column; instead
+//! [`weighted_upper_quantile_bucketed`] sums the stake per bucket of weights in one pass and
+//! searches only the bucket that holds the answer, with [`weighted_upper_quantile_with_scratch`]:
+//! a weighted quickselect whose rounds are branch-free partitioning passes. Should its pivots
+//! fall badly, it hands over to [`weighted_upper_quantile`], which halves the window each round
+//! with `core`'s `select_nth_unstable_by` (linear in the worst case), so one column costs `O(V)`
+//! however the weights were chosen.
 
 use crate::Fixed;
 
@@ -116,6 +120,77 @@ pub fn weighted_upper_quantile_with_scratch(
 		}
 		core::mem::swap(&mut source, &mut target);
 	}
+}
+
+/// Buckets of [`bucket_of`]: 8 per octave of weights, so each spans at most 1/8 of its
+/// lowest weight.
+const BUCKETS: usize = 256;
+
+/// A bucket for `weight`, non-decreasing in it: the weight itself below 8, then its octave
+/// (the position of its leading one) and the three bits after the leading one. At most 247 for
+/// `weight ≤ 2^32`; larger weights share the last bucket.
+#[inline(always)]
+fn bucket_of(weight: Fixed) -> usize {
+	let key = if weight < 8 {
+		weight
+	} else {
+		// `octave ≥ 3`: `weight` lies in `[2^octave, 2^(octave+1))`.
+		let octave = u64::from(63u32.wrapping_sub(weight.leading_zeros()));
+		let mantissa = weight.wrapping_shr(u32::try_from(octave.wrapping_sub(3)).unwrap_or(0)) & 7;
+		octave.wrapping_sub(2).wrapping_mul(8).wrapping_add(mantissa)
+	};
+	usize::try_from(key).unwrap_or(BUCKETS).min(BUCKETS.wrapping_sub(1))
+}
+
+/// The same answer as [`weighted_upper_quantile`], for long columns: the stake of every
+/// bucket of weights ([`bucket_of`], non-decreasing in the weight) is summed in one pass; the
+/// answer lies in the first bucket, counting down from the heaviest, where the stake reaches
+/// `need` (every heavier weight lacks stake, the bucket's lightest has enough), so only that
+/// bucket's pairs are gathered (into `scratch`) and searched by
+/// [`weighted_upper_quantile_with_scratch`], with the stake of heavier buckets already counted.
+/// `total` must be the pairs' total stake, `scratch` at least as long as `pairs`. Both are
+/// overwritten. Linear in the worst case (all pairs in one bucket).
+pub fn weighted_upper_quantile_bucketed(
+	pairs: &mut [(Fixed, u64)],
+	scratch: &mut [(Fixed, u64)],
+	need: u64,
+	total: u64,
+) -> Fixed {
+	if pairs.len() < SAMPLED_WINDOW || scratch.len() < pairs.len() {
+		return weighted_upper_quantile_with_scratch(pairs, scratch, need, total);
+	}
+	let mut stake_by_bucket = [0u64; BUCKETS];
+	let mut heaviest = 0usize;
+	for &(weight, stake) in pairs.iter() {
+		let bucket = bucket_of(weight);
+		heaviest = heaviest.max(bucket);
+		if let Some(sum) = stake_by_bucket.get_mut(bucket) {
+			// At most `total`: no overflow.
+			*sum = sum.wrapping_add(stake);
+		}
+	}
+	let mut above: u64 = 0;
+	let mut found = None;
+	let occupied = stake_by_bucket.get(..=heaviest).unwrap_or_default();
+	for (bucket, &stake) in occupied.iter().enumerate().rev() {
+		let through = above.wrapping_add(stake);
+		if through >= need {
+			found = Some((bucket, stake));
+			break;
+		}
+		above = through;
+	}
+	// No bucket reaches `need`: no weight qualifies.
+	let Some((bucket, bucket_stake)) = found else { return 0 };
+	let mut kept = 0usize;
+	for &(weight, stake) in pairs.iter() {
+		if let Some(slot) = scratch.get_mut(kept) {
+			*slot = (weight, stake);
+		}
+		kept = kept.wrapping_add(usize::from(bucket_of(weight) == bucket));
+	}
+	let Some(gathered) = scratch.get_mut(..kept) else { return 0 };
+	weighted_upper_quantile_with_scratch(gathered, pairs, need.wrapping_sub(above), bucket_stake)
 }
 
 /// Windows at least this long start with a sampled [`bracket`].
@@ -246,11 +321,11 @@ mod tests {
 	/// stake at or above it to `need`.
 	fn by_sorting(pairs: &[(Fixed, u64)], need: u64) -> Fixed {
 		let mut sorted = pairs.to_vec();
-		sorted.sort_by(|a, b| b.0.cmp(&a.0));
+		sorted.sort_by_key(|p| core::cmp::Reverse(p.0));
 		let mut cumulative = 0u64;
 		for (k, &(w, s)) in sorted.iter().enumerate() {
 			cumulative += s;
-			let last_of_group = sorted.get(k + 1).map_or(true, |next| next.0 != w);
+			let last_of_group = sorted.get(k + 1).is_none_or(|next| next.0 != w);
 			if last_of_group && cumulative >= need {
 				return w;
 			}
@@ -269,20 +344,28 @@ mod tests {
 		};
 		for round in 0..20_000 {
 			let len = 40 + (next() % 700) as usize;
-			let distinct = 1 + next() % [3, 50, 1000, 1 << 33][round % 4];
+			let distinct = 1 + next() % [3, 50, 1000, 1 << 33, 1 << 12][round % 5];
 			let mut pairs: Vec<(Fixed, u64)> = (0..len)
-				.map(|_| (1 + next() % distinct, if next() % 7 == 0 { 1 << 30 } else { next() % 1000 }))
+				.map(|_| {
+					let weight = 1 + next() % distinct;
+					let weight = if round % 7 == 6 { weight << (next() % 20) } else { weight };
+					(weight, if next() % 7 == 0 { 1 << 30 } else { next() % 1000 })
+				})
 				.collect();
 			match round % 5 {
 				0 => pairs.sort_unstable(),
 				1 => pairs.sort_unstable_by(|a, b| b.cmp(a)),
-				_ => {},
+				_ => {}
 			}
 			let total: u64 = pairs.iter().map(|p| p.1).sum();
 			let need = 1 + next() % (total + 2);
 			let expected = by_sorting(&pairs, need);
 			let mut scratch = vec![(0, 0); len + (round % 3)];
+			let mut copy = pairs.clone();
 			let got = weighted_upper_quantile_with_scratch(&mut pairs, &mut scratch, need, total);
+			assert_eq!(got, expected);
+			let mut scratch = vec![(0, 0); len + (round % 3)];
+			let got = weighted_upper_quantile_bucketed(&mut copy, &mut scratch, need, total);
 			assert_eq!(got, expected);
 		}
 	}
