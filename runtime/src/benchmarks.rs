@@ -1,7 +1,6 @@
 //! The pallets benchmarked in this runtime, for `verity-node benchmark pallet`.
 
 use super::*;
-use verity_primitives::subnets::NetUid;
 use alloc::vec::Vec;
 use polkadot_sdk::{
 	frame_benchmarking::{self, baseline, BenchmarkBatch, BenchmarkConfig, BenchmarkList},
@@ -9,6 +8,7 @@ use polkadot_sdk::{
 	frame_system_benchmarking,
 	sp_storage::TrackedStorageKey,
 };
+use verity_primitives::subnets::NetUid;
 
 type SystemBench = frame_system_benchmarking::Pallet<Runtime>;
 type BaselineBench = baseline::Pallet<Runtime>;
@@ -63,10 +63,8 @@ impl verity_primitives::traits::NetworkBenchmarkHelper<AccountId> for NetworkBen
 		fund(&owner);
 		let before = Subnets::netuids();
 		Subnets::create_subnet(RuntimeOrigin::signed(owner.clone())).expect("subnet created");
-		let netuid = Subnets::netuids()
-			.into_iter()
-			.find(|n| !before.contains(n))
-			.expect("a new netuid");
+		let netuid =
+			Subnets::netuids().into_iter().find(|n| !before.contains(n)).expect("a new netuid");
 		let bounds = pallet_subnets::Bounds::<Runtime>::get();
 		let max_uids = neurons.clamp(bounds.max_uids.0, bounds.max_uids.1);
 		let max_validators = validators.clamp(bounds.max_validators.0, max_uids);

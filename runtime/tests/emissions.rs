@@ -16,8 +16,8 @@ use polkadot_sdk::{
 };
 use verity_primitives::subnets::Hyperparameter;
 use verity_runtime::{
-	genesis_config_presets::DEVELOPMENT, AccountId, Balances, BlockNumber, Emissions,
-	RuntimeEvent, RuntimeOrigin, Scoring, Stake, Subnets, System, VRT,
+	genesis_config_presets::DEVELOPMENT, AccountId, Balances, BlockNumber, Emissions, RuntimeEvent,
+	RuntimeOrigin, Scoring, Stake, Subnets, System, VRT,
 };
 
 const TEMPO: u16 = 10;
@@ -105,9 +105,10 @@ fn epochs_pay_owner_miners_and_validators_and_issuance_stays_accounted() {
 		// The first epoch grants the permits.
 		run_to_block(1 + BlockNumber::from(TEMPO) + 1);
 		let scores = Scoring::neuron_scores(netuid);
-		assert_eq!(scores.iter().map(|s| s.validator_permit).collect::<Vec<_>>(), [
-			false, false, false, true, true
-		]);
+		assert_eq!(
+			scores.iter().map(|s| s.validator_permit).collect::<Vec<_>>(),
+			[false, false, false, true, true]
+		);
 
 		let weights = [[6_000u16, 3_000, 1_000], [1_000, 3_000, 6_000]];
 		for (validator, row) in hotkeys[3..].iter().zip(weights) {
@@ -121,7 +122,8 @@ fn epochs_pay_owner_miners_and_validators_and_issuance_stays_accounted() {
 		}
 		let owner = account(Sr25519Keyring::Bob);
 		let owner_before = Balances::free_balance(&owner);
-		let miner_coldkeys = [Sr25519Keyring::Charlie, Sr25519Keyring::Dave, Sr25519Keyring::Ferdie];
+		let miner_coldkeys =
+			[Sr25519Keyring::Charlie, Sr25519Keyring::Dave, Sr25519Keyring::Ferdie];
 		let miners_before: Vec<_> =
 			miner_coldkeys.iter().map(|k| Balances::free_balance(account(*k))).collect();
 		let stake_before: Vec<_> = hotkeys[3..].iter().map(Stake::total_stake_of).collect();

@@ -9,8 +9,8 @@ extern crate alloc;
 
 pub mod api;
 pub mod emissions;
-pub mod stake;
 pub mod scoring;
+pub mod stake;
 pub mod subnets;
 pub mod traits;
 
