@@ -328,7 +328,11 @@ parameter_types! {
 	/// Epochs (with their payouts) may take at most three quarters of a block; more due epochs
 	/// wait for the next block. The largest subnet's epoch (4,096 UIDs, 256 validators) must
 	/// fit: `pallet_scoring`'s integrity test checks it.
-	pub MaxEpochWeight: Weight = Perbill::from_percent(75) * RuntimeBlockWeights::get().max_block;
+	pub MaxEpochWeight: Weight = {
+		let block = RuntimeBlockWeights::get().max_block;
+		let share = Perbill::from_percent(75);
+		Weight::from_parts(share.mul_floor(block.ref_time()), share.mul_floor(block.proof_size()))
+	};
 	/// Bound on the subnets scoring schedules (= the subnets pallet's limit).
 	pub const MaxScoredSubnets: u32 = MaxSubnetsLimit::get() as u32;
 }
