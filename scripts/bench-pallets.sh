@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks Verity's own pallets in the wasm runtime and writes the weights the runtime uses
+# Benchmarks Verity's own pallets, frame_system and the governance pallets in the wasm runtime and writes the weights the runtime uses
 # (runtime/src/weights/<pallet>.rs).
 #
-#   scripts/bench-pallets.sh [pallet …]      (default: all four of Verity's pallets)
+#   scripts/bench-pallets.sh [pallet …]      (default: Verity's pallets, frame_system and governance)
 #
 # Needs a node built with `--features runtime-benchmarks`, a second build of the node: it goes
 # to its own target directory ($CARGO_TARGET_DIR-bench) so that the ordinary build stays as it is.
@@ -15,7 +15,9 @@ verity_step "build node with runtime-benchmarks" \
   env CARGO_TARGET_DIR="$bench_target" cargo build --release --locked -p verity-node --features runtime-benchmarks
 
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_stake pallet_subnets pallet_scoring pallet_emissions)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_stake pallet_subnets pallet_scoring pallet_emissions
+  pallet_network_parameters frame_system pallet_preimage pallet_scheduler pallet_referenda
+  pallet_conviction_voting)
 steps="${VERITY_BENCH_STEPS:-20}"
 repeat="${VERITY_BENCH_REPEAT:-10}"
 for pallet in "${pallets[@]}"; do
@@ -26,7 +28,12 @@ for pallet in "${pallets[@]}"; do
       --pallet "$pallet" --extrinsic '*' --steps "$steps" --repeat "$repeat" \
       --header scripts/bench-header.txt \
       --output "runtime/src/weights/$pallet.rs"
-  # The runtime reaches FRAME through the polkadot-sdk umbrella crate.
-  sed -i 's/^use frame_support::/use polkadot_sdk::{frame_support, frame_system};\nuse frame_support::/' \
+  # The runtime reaches FRAME (and FRAME's own pallets) through the polkadot-sdk umbrella crate.
+  case "$pallet" in
+    frame_system|pallet_stake|pallet_subnets|pallet_scoring|pallet_emissions|pallet_network_parameters)
+      imports="frame_support, frame_system" ;;
+    *) imports="frame_support, frame_system, $pallet" ;;
+  esac
+  sed -i "s/^use frame_support::/use polkadot_sdk::{$imports};\nuse frame_support::/" \
     "runtime/src/weights/$pallet.rs"
 done

@@ -6,18 +6,20 @@
 //!
 //! - `development`: Alice is the single block author and the sudo key; the well-known dev
 //!   accounts are funded; one authority is elected; unbonding takes 20 blocks (2 minutes) so that
-//!   tests can watch stake leave. Used by `verity-node --dev`.
+//!   tests can watch stake leave; referenda take a few blocks (fast governance pace). Used by
+//!   `verity-node --dev`.
 //! - `local_testnet`: Alice, Bob, Charlie and Dave author and finalize; Alice holds sudo; up to
-//!   four authorities are elected.
+//!   four authorities are elected; fast governance pace.
 //! - `production`: the shape of a live network. No sudo key (governance is the only path to
-//!   root), four genesis authorities, up to 32 elected authorities, 7-day unbonding and an
-//!   initial allocation. Its authority keys are the well-known test keys as placeholders: a real
+//!   root), four genesis authorities, up to 32 elected authorities, 7-day unbonding, referenda
+//!   at the live pace (days) and an initial allocation. Its authority keys are the well-known test keys as placeholders: a real
 //!   launch replaces `session.keys`, `stake` and `balances.balances` in the exported chain spec
 //!   before genesis.
 
 use crate::{
-	AccountId, BabeConfig, Balance, BalancesConfig, BlockNumber, RuntimeGenesisConfig,
-	SessionConfig, SessionKeys, StakeConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, DAYS, VRT,
+	governance::origins::GovernancePace, AccountId, BabeConfig, Balance, BalancesConfig,
+	BlockNumber, NetworkParametersConfig, OriginsConfig, RuntimeGenesisConfig, SessionConfig,
+	SessionKeys, StakeConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, DAYS, VRT,
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
@@ -48,11 +50,12 @@ pub const DEV_UNBONDING_PERIOD: BlockNumber = 20;
 /// The unbonding period of the production preset.
 pub const PRODUCTION_UNBONDING_PERIOD: BlockNumber = 7 * DAYS;
 
-/// The chain's shape beyond its accounts: how many authorities it elects and how long stake
-/// takes to leave.
+/// The chain's shape beyond its accounts: how many authorities it elects, how long stake
+/// takes to leave and how long referenda take.
 struct StakeParameters {
 	authority_count: u32,
 	unbonding_period: BlockNumber,
+	governance_pace: GovernancePace,
 }
 
 /// A genesis block author: its account and the session keys it authors and finalizes with.
@@ -85,14 +88,16 @@ fn genesis(
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: endowed },
 		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
+		network_parameters: NetworkParametersConfig {
+			authority_count: stake.authority_count,
+			unbonding_period: stake.unbonding_period,
+		},
 		stake: StakeConfig {
 			stakes: authorities
 				.iter()
 				.map(|a| (a.account.clone(), a.account.clone(), AUTHORITY_STAKE))
 				.collect::<Vec<_>>(),
 			authority_candidates: authorities.iter().map(|a| a.account.clone()).collect::<Vec<_>>(),
-			authority_count: stake.authority_count,
-			unbonding_period: stake.unbonding_period,
 		},
 		session: SessionConfig {
 			keys: authorities
@@ -101,6 +106,7 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: sudo },
+		origins: OriginsConfig { pace: stake.governance_pace },
 	})
 }
 
@@ -113,7 +119,11 @@ fn development() -> Value {
 		dev_authorities(1),
 		dev_endowments(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
-		StakeParameters { authority_count: 1, unbonding_period: DEV_UNBONDING_PERIOD },
+		StakeParameters {
+			authority_count: 1,
+			unbonding_period: DEV_UNBONDING_PERIOD,
+			governance_pace: GovernancePace::Fast,
+		},
 	)
 }
 
@@ -122,7 +132,11 @@ fn local_testnet() -> Value {
 		dev_authorities(4),
 		dev_endowments(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
-		StakeParameters { authority_count: 4, unbonding_period: DEV_UNBONDING_PERIOD },
+		StakeParameters {
+			authority_count: 4,
+			unbonding_period: DEV_UNBONDING_PERIOD,
+			governance_pace: GovernancePace::Fast,
+		},
 	)
 }
 
@@ -133,7 +147,11 @@ fn production() -> Value {
 		authorities,
 		endowed,
 		None,
-		StakeParameters { authority_count: 32, unbonding_period: PRODUCTION_UNBONDING_PERIOD },
+		StakeParameters {
+			authority_count: 32,
+			unbonding_period: PRODUCTION_UNBONDING_PERIOD,
+			governance_pace: GovernancePace::Live,
+		},
 	)
 }
 

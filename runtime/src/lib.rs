@@ -17,6 +17,13 @@
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
+/// A second wasm runtime, identical but for a higher `spec_version`: the end-to-end tests
+/// upgrade a running chain to it by referendum. Built by `build.rs` (not for benchmarks).
+#[cfg(all(feature = "std", not(feature = "runtime-benchmarks")))]
+pub mod upgrade_test {
+	include!(concat!(env!("OUT_DIR"), "/upgrade_test_wasm_binary.rs"));
+}
+
 extern crate alloc;
 
 pub mod apis;
@@ -24,6 +31,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 pub mod weights;
 
 use alloc::{borrow::Cow, vec::Vec};
@@ -64,12 +72,29 @@ impl_opaque_keys! {
 
 /// The version of this runtime. Bump `spec_version` on every change of behaviour, and
 /// `transaction_version` whenever the encoding of calls or transaction extensions changes.
+#[cfg(not(feature = "upgrade-test"))]
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("verity"),
 	impl_name: Cow::Borrowed("verity"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The version of the runtime the end-to-end tests upgrade to (feature `upgrade-test`): the
+/// same runtime with the next `spec_version`. (`runtime_version` reads literals only, hence the
+/// second definition.)
+#[cfg(feature = "upgrade-test")]
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: Cow::Borrowed("verity"),
+	impl_name: Cow::Borrowed("verity"),
+	authoring_version: 1,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -161,8 +186,23 @@ mod runtime {
 	pub type Balances = polkadot_sdk::pallet_balances;
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = polkadot_sdk::pallet_transaction_payment;
+	// Governance. The scheduler and preimages come first: referenda use both.
+	#[runtime::pallet_index(14)]
+	pub type Preimage = polkadot_sdk::pallet_preimage;
+	#[runtime::pallet_index(15)]
+	pub type Scheduler = polkadot_sdk::pallet_scheduler;
+	#[runtime::pallet_index(16)]
+	pub type Referenda = polkadot_sdk::pallet_referenda;
+	#[runtime::pallet_index(17)]
+	pub type ConvictionVoting = polkadot_sdk::pallet_conviction_voting;
+	#[runtime::pallet_index(18)]
+	pub type Origins = governance::origins::pallet_origins;
 	// Stake and Subnets come before Session: pallet-session's genesis asks the stake pallet to
 	// elect the first authority set, so stake must exist by then.
+	// The network parameters' genesis comes before Stake's and Subnets': they read it.
+	#[runtime::pallet_index(19)]
+	pub type NetworkParameters = pallet_network_parameters;
+
 	#[runtime::pallet_index(10)]
 	pub type Stake = pallet_stake;
 

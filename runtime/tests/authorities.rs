@@ -18,7 +18,8 @@ use polkadot_sdk::{
 };
 use verity_runtime::{
 	genesis_config_presets::{AUTHORITY_STAKE, DEVELOPMENT},
-	AccountId, Babe, Runtime, RuntimeOrigin, Session, SessionKeys, Stake, System,
+	AccountId, Babe, NetworkParameters, Runtime, RuntimeOrigin, Session, SessionKeys, Stake,
+	System,
 };
 
 fn dev_chain() -> TestExternalities {
@@ -97,10 +98,10 @@ fn governance_widens_the_set_and_it_orders_by_stake() {
 			register_session_keys(who);
 			become_candidate(who, stake);
 		}
-		assert_ok!(Stake::set_authority_count(RuntimeOrigin::root(), 2));
+		assert_ok!(NetworkParameters::set_authority_count(RuntimeOrigin::root(), 2));
 		assert_eq!(next_elected_set(), vec![bob.clone(), alice.clone()]);
 
-		assert_ok!(Stake::set_authority_count(RuntimeOrigin::root(), 3));
+		assert_ok!(NetworkParameters::set_authority_count(RuntimeOrigin::root(), 3));
 		assert_eq!(next_elected_set(), vec![bob, alice, charlie]);
 	});
 }

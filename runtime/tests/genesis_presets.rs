@@ -48,8 +48,11 @@ fn development_has_alice_as_single_authority_and_sudo() {
 		// Alice's stake on herself is held, not spent, and elects her.
 		assert_eq!(Balances::balance(&alice), DEV_ENDOWMENT - AUTHORITY_STAKE);
 		assert_eq!(Stake::total_stake_of(&alice), AUTHORITY_STAKE);
-		assert_eq!(pallet_stake::AuthorityCount::<Runtime>::get(), 1);
-		assert_eq!(pallet_stake::UnbondingPeriod::<Runtime>::get(), DEV_UNBONDING_PERIOD);
+		assert_eq!(pallet_network_parameters::AuthorityCount::<Runtime>::get(), 1);
+		assert_eq!(
+			pallet_network_parameters::UnbondingPeriod::<Runtime>::get(),
+			DEV_UNBONDING_PERIOD
+		);
 		let funded = Sr25519Keyring::well_known().count() as u128;
 		assert_eq!(Balances::total_issuance(), DEV_ENDOWMENT * funded);
 	});
@@ -77,8 +80,11 @@ fn production_has_no_sudo_key() {
 			assert_eq!(Balances::total_balance(authority), AUTHORITY_ENDOWMENT);
 			assert_eq!(Stake::total_stake_of(authority), AUTHORITY_STAKE);
 		}
-		assert_eq!(pallet_stake::AuthorityCount::<Runtime>::get(), 32);
-		assert_eq!(pallet_stake::UnbondingPeriod::<Runtime>::get(), PRODUCTION_UNBONDING_PERIOD);
+		assert_eq!(pallet_network_parameters::AuthorityCount::<Runtime>::get(), 32);
+		assert_eq!(
+			pallet_network_parameters::UnbondingPeriod::<Runtime>::get(),
+			PRODUCTION_UNBONDING_PERIOD
+		);
 		assert_eq!(Balances::total_issuance(), AUTHORITY_ENDOWMENT * 4);
 		// No development account other than the authorities is funded.
 		assert_eq!(Balances::total_balance(&Eve.to_account_id()), 0);

@@ -20,7 +20,8 @@ const TEST_TIMEOUT_MS = 120_000;
 const EXPECTED_PALLETS = [
   'System', 'Timestamp', 'Babe', 'Grandpa', 'Session', 'Authorship',
   'Balances', 'TransactionPayment', 'Utility', 'Sudo', 'Stake', 'Subnets',
-  'Scoring', 'Emissions',
+  'Scoring', 'Emissions', 'Preimage', 'Scheduler', 'Referenda', 'ConvictionVoting', 'Origins',
+  'NetworkParameters',
 ];
 
 describe('verity-node --dev', () => {

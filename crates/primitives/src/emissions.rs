@@ -45,6 +45,8 @@ pub struct EmissionsView {
 	PartialEq,
 	Eq,
 	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub struct EmissionSplit {
 	/// The subnet owner's part.
@@ -66,4 +68,21 @@ pub struct SubnetEmissionView {
 	pub pending: Balance,
 	/// Everything it has paid out.
 	pub paid: Balance,
+}
+
+/// The split a chain starts with: 18% to the subnet owner, 41% to miners, 41% to validators.
+pub const DEFAULT_SPLIT: EmissionSplit = EmissionSplit {
+	owner: Perbill::from_percent(18),
+	miners: Perbill::from_percent(41),
+	validators: Perbill::from_percent(41),
+};
+
+impl EmissionSplit {
+	/// Whether the parts add up to exactly one.
+	pub fn is_whole(&self) -> bool {
+		let parts = u64::from(self.owner.deconstruct())
+			.saturating_add(u64::from(self.miners.deconstruct()))
+			.saturating_add(u64::from(self.validators.deconstruct()));
+		parts == u64::from(Perbill::one().deconstruct())
+	}
 }

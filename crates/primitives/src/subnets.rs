@@ -1,6 +1,10 @@
 //! Subnets and neurons: the types `pallet-subnets` stores and the runtime API returns.
 
-use crate::{Balance, BlockNumber};
+use crate::{
+	currency::{MILLI_VRT, VRT},
+	time::DAYS,
+	Balance, BlockNumber,
+};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
 	sp_core::{ConstU32, H256},
@@ -402,4 +406,86 @@ pub struct NeuronView<AccountId> {
 	pub pruning_score: u16,
 	/// What its subnet's last epoch concluded about it.
 	pub score: crate::scoring::NeuronScore,
+}
+
+/// The model families the evaluator knows: the dense MLP.
+pub const KNOWN_MODEL_FAMILIES: &[u32] = &[DENSE_MLP_FAMILY];
+
+/// Network-wide parameters of subnet creation, set by governance.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	PartialEq,
+	Eq,
+	Debug,
+	Serialize,
+	Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct SubnetCreationParameters {
+	/// The most subnets that may exist at once; at most the runtime's `MaxSubnetsLimit`. Lowering it
+	/// below the current count dissolves nothing: it only stops new subnets being created.
+	pub max_subnets: u16,
+	/// The least a subnet creation locks, in planck; never 0.
+	pub min_lock: Balance,
+	/// Blocks over which the doubling of the lock cost after a creation decays; never 0.
+	pub lock_reduction_interval: u32,
+}
+
+impl Default for SubnetCreationParameters {
+	/// 32 subnets, 100 VRT minimum lock, the doubling decays over 14 days of 6 s blocks.
+	fn default() -> Self {
+		Self { max_subnets: 32, min_lock: 100 * VRT, lock_reduction_interval: 14 * DAYS }
+	}
+}
+
+/// The hyperparameters a production chain gives new subnets.
+pub fn default_hyperparameters() -> Hyperparameters {
+	Hyperparameters {
+		tempo: 360,
+		max_uids: 256,
+		max_validators: 64,
+		immunity_period: 4096,
+		min_burn: MILLI_VRT,
+		max_burn: 100 * VRT,
+		target_registrations_per_interval: 2,
+		adjustment_interval: 360,
+		weights_rate_limit: 100,
+		commit_reveal_period: 0,
+		kappa: 32_767,
+		bonds_moving_average: 900_000,
+		min_validator_stake: 0,
+		evaluation: EvaluationSpec {
+			mode: EvaluationMode::Weights,
+			model_family: DENSE_MLP_FAMILY,
+			dataset_root: H256::zero(),
+			samples_per_evaluation: 64,
+			audit_probability: Perbill::from_percent(5),
+		},
+	}
+}
+
+/// The bounds a production chain starts with: wide, but every value inside them is workable.
+pub fn default_hyperparameter_bounds() -> HyperparameterBounds {
+	HyperparameterBounds {
+		tempo: (10, 7_200),
+		max_uids: (8, MAX_UIDS_LIMIT),
+		max_validators: (1, MAX_VALIDATORS_LIMIT),
+		immunity_period: (0, 14 * DAYS),
+		burn: (MILLI_VRT, 10_000 * VRT),
+		target_registrations_per_interval: (1, 64),
+		adjustment_interval: (10, 7_200),
+		weights_rate_limit: (0, 7_200),
+		commit_reveal_period: (0, 100),
+		kappa: (0, u16::MAX),
+		bonds_moving_average: (0, 999_999),
+		min_validator_stake: (0, 1_000_000 * VRT),
+		samples_per_evaluation: (1, 4_096),
+		audit_probability: (Perbill::zero(), Perbill::one()),
+	}
 }

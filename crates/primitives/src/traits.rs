@@ -2,8 +2,12 @@
 //! other's storage.
 
 use crate::{
+	emissions::EmissionSplit,
 	stake::SlashOutcome,
-	subnets::{Hyperparameters, ModelCommitment, NetUid, Uid},
+	subnets::{
+		HyperparameterBounds, Hyperparameters, ModelCommitment, NetUid, SubnetCreationParameters,
+		Uid,
+	},
 	Balance, BlockNumber,
 };
 use alloc::vec::Vec;
@@ -183,4 +187,28 @@ pub trait NetworkBenchmarkHelper<AccountId> {
 	/// and stakes on the first `validators` of them, descending by UID so that permits go to
 	/// UIDs `0..validators`. Returns the netuid and the hotkeys by UID.
 	fn subnet_with_neurons(neurons: u16, validators: u16) -> (NetUid, Vec<AccountId>);
+}
+
+/// The network parameters governance sets, in one place (`pallet-network-parameters`), as the
+/// pallets that obey them read them.
+pub trait NetworkParametersInterface<BlockNumber> {
+	/// How many authorities the next session elections pick (`pallet-stake`).
+	fn authority_count() -> u32;
+	/// How long unbonded stake stays held and slashable (`pallet-stake`).
+	fn unbonding_period() -> BlockNumber;
+	/// How a subnet's emission is divided among owner, miners and validators
+	/// (`pallet-emissions`).
+	fn emission_split() -> EmissionSplit;
+	/// The largest share of the block rewards one subnet is paid (`pallet-emissions`).
+	fn max_subnet_share() -> Perbill;
+	/// The subnet limit and the lock cost of creating a subnet (`pallet-subnets`).
+	fn subnet_creation() -> SubnetCreationParameters;
+	/// The bounds of every subnet owner's hyperparameters (`pallet-subnets`).
+	fn hyperparameter_bounds() -> HyperparameterBounds;
+	/// The hyperparameters new subnets start from (`pallet-subnets`).
+	fn default_hyperparameters() -> Hyperparameters;
+	/// Sets the subnet creation parameters without the governance origin or checks, for the
+	/// benchmarks of the pallets that read them.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_subnet_creation(params: SubnetCreationParameters);
 }

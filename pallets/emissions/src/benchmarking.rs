@@ -4,11 +4,10 @@ use super::*;
 use crate::pallet::*;
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{EnsureOrigin, Hooks};
+use frame_support::traits::Hooks;
 use polkadot_sdk::frame_benchmarking;
-use sp_runtime::{traits::One, Perbill, Perquintill, Saturating};
+use polkadot_sdk::sp_runtime::{traits::One, Perquintill, Saturating};
 use verity_primitives::{
-	emissions::EmissionSplit,
 	subnets::{NetUid, MAX_UIDS_LIMIT, MAX_VALIDATORS_LIMIT},
 	traits::{EpochPayout, NetworkBenchmarkHelper},
 	Balance,
@@ -119,36 +118,6 @@ mod benchmarks {
 		}
 
 		assert!(!SubnetEmission::<T>::contains_key(netuid));
-	}
-
-	#[benchmark]
-	fn set_split() -> Result<(), BenchmarkError> {
-		let origin =
-			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let split = EmissionSplit {
-			owner: Perbill::from_percent(10),
-			miners: Perbill::from_percent(45),
-			validators: Perbill::from_percent(45),
-		};
-
-		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, split);
-
-		assert_eq!(Split::<T>::get(), split);
-		Ok(())
-	}
-
-	#[benchmark]
-	fn set_max_subnet_share() -> Result<(), BenchmarkError> {
-		let origin =
-			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let share = Perbill::from_percent(25);
-
-		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, share);
-
-		assert_eq!(MaxSubnetShare::<T>::get(), share);
-		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);

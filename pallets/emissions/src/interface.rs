@@ -14,6 +14,7 @@ use polkadot_sdk::{
 use verity_primitives::{
 	emissions::{EmissionsView, SubnetEmissionView},
 	subnets::{NetUid, Uid},
+	traits::NetworkParametersInterface as _,
 	traits::{BurnLedger, EmissionPayout, EpochPayout, SubnetLifecycle},
 	Balance,
 };
@@ -97,8 +98,8 @@ impl<T: Config> Pallet<T> {
 			genesis_issuance: GenesisIssuance::<T>::get(),
 			burned: Burned::<T>::get(),
 			total_issuance: T::Currency::total_issuance(),
-			split: Split::<T>::get(),
-			max_subnet_share: MaxSubnetShare::<T>::get(),
+			split: T::Parameters::emission_split(),
+			max_subnet_share: T::Parameters::max_subnet_share(),
 			subnets,
 		}
 	}

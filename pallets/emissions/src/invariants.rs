@@ -1,6 +1,6 @@
 //! The pallet's invariants, checked by `try-runtime` and after every test.
 
-use crate::{pallet::*, types::is_whole};
+use crate::pallet::*;
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
@@ -35,8 +35,6 @@ impl<T: Config> Pallet<T> {
 			"TotalPermittedStake differs from the sum of the entries' permitted stake"
 		);
 		ensure!(paid <= issued, "the subnets were paid more than Issued");
-		ensure!(is_whole(&Split::<T>::get()), "the split does not sum to 100%");
-		ensure!(!MaxSubnetShare::<T>::get().is_zero(), "MaxSubnetShare is zero");
 		Ok(())
 	}
 }

@@ -19,10 +19,10 @@
 //!   [`types::REWARD_PER_STAKE_SCALE`]) and [`TotalAccrued`]; each subnet keeps a snapshot of both
 //!   in [`SubnetEmission`]. With no permitted stake anywhere, a block accrues nothing.
 //! - A subnet's **pending** emission is `permitted_stake × (RewardPerStake − snapshot) / SCALE`,
-//!   at most [`MaxSubnetShare`] of everything accrued since its snapshot, and at most what is
+//!   at most the `max_subnet_share` network parameter of everything accrued since its snapshot, and at most what is
 //!   left under the cap.
 //! - At the end of a subnet's epoch ([`EmissionPayout::pay_epoch`]) its pending emission is
-//!   **minted** and split by [`Split`]: the owner's part to the subnet owner's coldkey, the
+//!   **minted** and split by the `emission_split` network parameter: the owner's part to the subnet owner's coldkey, the
 //!   miners' part by incentive to each miner's coldkey, the validators' part by dividends as new
 //!   stake on each validator's hotkey (shared with its delegators by `pallet-stake`). Only what
 //!   is actually paid is minted: rounding dust and payments that fail (a hotkey without owner,
@@ -39,7 +39,6 @@
 //! - [`Issued`] is at most [`Config::IssuanceCap`];
 //! - [`TotalPermittedStake`] is the sum of the entries' permitted stake;
 //! - the entries' `paid` sum to at most [`Issued`];
-//! - [`Split`] sums to one and [`MaxSubnetShare`] is not zero.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -60,11 +59,11 @@ pub mod types;
 pub mod weights;
 
 pub use pallet::*;
-pub use types::{SubnetEmissionInfo, DEFAULT_SPLIT, REWARD_PER_STAKE_SCALE};
+pub use types::{SubnetEmissionInfo, REWARD_PER_STAKE_SCALE};
 pub use verity_primitives::traits::{BurnLedger, EmissionPayout, SubnetLifecycle};
 pub use weights::WeightInfo;
 
-use polkadot_sdk::{frame_support, frame_system, sp_runtime};
+use polkadot_sdk::{frame_support, frame_system};
 
 // FRAME's macros generate `expect` calls (the pallet's name in `PalletInfo`, which
 // `construct_runtime!` guarantees); this module's own code has none.
@@ -72,16 +71,11 @@ use polkadot_sdk::{frame_support, frame_system, sp_runtime};
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::{
-		pallet_prelude::*,
-		traits::{fungible, EnsureOrigin},
-	};
+	use frame_support::{pallet_prelude::*, traits::fungible};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::Perbill;
 	use verity_primitives::{
-		emissions::EmissionSplit,
 		subnets::NetUid,
-		traits::{StakeInterface, SubnetsInterface},
+		traits::{NetworkParametersInterface, StakeInterface, SubnetsInterface},
 		Balance,
 	};
 
@@ -101,8 +95,9 @@ pub mod pallet {
 		/// Subnet owners.
 		type Subnets: SubnetsInterface<Self::AccountId>;
 
-		/// Origin for the split and the share cap (governance).
-		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// The network parameters governance sets: the split and the share cap are read from
+		/// there.
+		type Parameters: NetworkParametersInterface<BlockNumberFor<Self>>;
 
 		/// The block reward before any halving, in planck. At most
 		/// `u128::MAX / REWARD_PER_STAKE_SCALE`.
@@ -119,18 +114,6 @@ pub mod pallet {
 		/// Builds the subnets and neurons the `pay_epoch` benchmark pays.
 		#[cfg(feature = "runtime-benchmarks")]
 		type BenchmarkHelper: verity_primitives::traits::NetworkBenchmarkHelper<Self::AccountId>;
-	}
-
-	/// The split a chain starts with, when genesis does not set one.
-	#[pallet::type_value]
-	pub fn DefaultSplit() -> EmissionSplit {
-		DEFAULT_SPLIT
-	}
-
-	/// No cap on a subnet's share, when genesis does not set one.
-	#[pallet::type_value]
-	pub fn DefaultMaxSubnetShare() -> Perbill {
-		Perbill::one()
 	}
 
 	/// Everything this pallet has minted, in planck. At most [`Config::IssuanceCap`].
@@ -167,23 +150,9 @@ pub mod pallet {
 	pub type SubnetEmission<T: Config> =
 		StorageMap<_, Twox64Concat, NetUid, SubnetEmissionInfo, OptionQuery>;
 
-	/// How a subnet's emission is divided at each epoch; the parts sum to one.
-	#[pallet::storage]
-	pub type Split<T: Config> = StorageValue<_, EmissionSplit, ValueQuery, DefaultSplit>;
-
-	/// The largest share of the block rewards accrued between two of its epochs that one subnet
-	/// is paid. Not zero.
-	#[pallet::storage]
-	pub type MaxSubnetShare<T: Config> =
-		StorageValue<_, Perbill, ValueQuery, DefaultMaxSubnetShare>;
-
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// Governance set the owner / miners / validators split.
-		SplitSet { split: EmissionSplit },
-		/// Governance set the largest share of the accrual one subnet is paid.
-		MaxSubnetShareSet { share: Perbill },
 		/// A subnet's epoch paid out what it had accrued:
 		/// `accrued == owner + miners + validators + unminted`. Only `unminted` was not minted.
 		EpochPaid {
@@ -197,14 +166,6 @@ pub mod pallet {
 		/// A dissolved subnet forfeited what it had accrued since its last epoch; it is never
 		/// minted.
 		EmissionForfeited { netuid: NetUid, pending: Balance },
-	}
-
-	#[pallet::error]
-	pub enum Error<T> {
-		/// The owner, miners and validators parts do not add up to exactly 100%.
-		SplitNotWhole,
-		/// A subnet's share cap of zero would stop all emission.
-		ZeroSubnetShare,
 	}
 
 	#[pallet::hooks]
@@ -228,92 +189,28 @@ pub mod pallet {
 		}
 
 		#[cfg(feature = "try-runtime")]
-		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+		fn try_state(
+			_n: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
 		}
 	}
 
 	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// The split as `(owner, miners, validators)`; the parts must add up to exactly 100%.
-		/// Defaults to [`DEFAULT_SPLIT`] (18% / 41% / 41%).
-		pub split: (Perbill, Perbill, Perbill),
-		/// The largest share of the accrual one subnet is paid; not zero. Defaults to 100% (no
-		/// cap).
-		pub max_subnet_share: Perbill,
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
-	}
-
-	impl<T: Config> Default for GenesisConfig<T> {
-		fn default() -> Self {
-			Self {
-				split: (DEFAULT_SPLIT.owner, DEFAULT_SPLIT.miners, DEFAULT_SPLIT.validators),
-				max_subnet_share: Perbill::one(),
-				_config: Default::default(),
-			}
-		}
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			let (owner, miners, validators) = self.split;
-			let split = EmissionSplit { owner, miners, validators };
-			assert!(types::is_whole(&split), "emissions genesis: the split does not sum to 100%");
-			assert!(
-				!self.max_subnet_share.is_zero(),
-				"emissions genesis: max_subnet_share is zero"
-			);
-			Split::<T>::put(split);
-			MaxSubnetShare::<T>::put(self.max_subnet_share);
 			// The balances pallet's genesis has been built already (it comes first in the
 			// runtime): every later change of issuance is accounted for from here.
 			GenesisIssuance::<T>::put(
 				<T::Currency as fungible::Inspect<T::AccountId>>::total_issuance(),
 			);
-		}
-	}
-
-	#[pallet::call]
-	impl<T: Config> Pallet<T> {
-		/// Sets how every subnet's emission is divided from its next epoch on.
-		///
-		/// - Origin: [`Config::GovernanceOrigin`].
-		/// - `split`: the owner's, the miners' and the validators' parts; they must add up to
-		///   exactly 100%.
-		///
-		/// Errors: [`Error::SplitNotWhole`].
-		///
-		/// Events: [`Event::SplitSet`].
-		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::set_split())]
-		pub fn set_split(origin: OriginFor<T>, split: EmissionSplit) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
-			ensure!(types::is_whole(&split), Error::<T>::SplitNotWhole);
-			Split::<T>::put(split);
-			Self::deposit_event(Event::SplitSet { split });
-			Ok(())
-		}
-
-		/// Sets the largest share of the block rewards accrued between two of its epochs that one
-		/// subnet is paid. It applies to every pending accrual, at each subnet's next epoch; what
-		/// it cuts off is never minted.
-		///
-		/// - Origin: [`Config::GovernanceOrigin`].
-		/// - `share`: the cap, not zero (100% means no cap).
-		///
-		/// Errors: [`Error::ZeroSubnetShare`].
-		///
-		/// Events: [`Event::MaxSubnetShareSet`].
-		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::set_max_subnet_share())]
-		pub fn set_max_subnet_share(origin: OriginFor<T>, share: Perbill) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
-			ensure!(!share.is_zero(), Error::<T>::ZeroSubnetShare);
-			MaxSubnetShare::<T>::put(share);
-			Self::deposit_event(Event::MaxSubnetShareSet { share });
-			Ok(())
 		}
 	}
 }

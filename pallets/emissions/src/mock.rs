@@ -9,8 +9,7 @@ use polkadot_sdk::{
 		assert_ok, derive_impl,
 		traits::{fungible::Mutate, ConstU128, Hooks},
 	},
-	frame_system::{self, EnsureRoot},
-	pallet_balances, sp_io,
+	frame_system, pallet_balances, sp_io,
 	sp_runtime::{BuildStorage, DispatchError, DispatchResult, Perbill},
 };
 use std::{cell::RefCell, collections::BTreeMap};
@@ -178,12 +177,48 @@ impl Config for Test {
 	type Currency = Balances;
 	type Stake = MockStake;
 	type Subnets = MockSubnets;
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type Parameters = MockParameters;
 	type BlockReward = ConstU128<BLOCK_REWARD>;
 	type IssuanceCap = ConstU128<CAP>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+polkadot_sdk::frame_support::parameter_types! {
+	/// The network parameters the mock reads (set by tests in place of governance).
+	pub storage MockSplit: EmissionSplit = verity_primitives::emissions::DEFAULT_SPLIT;
+	pub storage MockMaxSubnetShare: Perbill = Perbill::one();
+}
+
+/// The network parameters of the mock: the split and share cap from the `Mock*` storage
+/// parameters, the rest at their production defaults.
+pub struct MockParameters;
+
+impl verity_primitives::traits::NetworkParametersInterface<u64> for MockParameters {
+	fn authority_count() -> u32 {
+		1
+	}
+	fn unbonding_period() -> u64 {
+		10
+	}
+	fn emission_split() -> EmissionSplit {
+		MockSplit::get()
+	}
+	fn max_subnet_share() -> Perbill {
+		MockMaxSubnetShare::get()
+	}
+	fn subnet_creation() -> verity_primitives::subnets::SubnetCreationParameters {
+		Default::default()
+	}
+	fn hyperparameter_bounds() -> verity_primitives::subnets::HyperparameterBounds {
+		verity_primitives::subnets::default_hyperparameter_bounds()
+	}
+	fn default_hyperparameters() -> Hyperparameters {
+		verity_primitives::subnets::default_hyperparameters()
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_subnet_creation(_: verity_primitives::subnets::SubnetCreationParameters) {}
 }
 
 /// What every funded account holds at genesis.
@@ -210,7 +245,7 @@ impl Default for ExtBuilder {
 		let funded = (1..=3).chain(21..=26);
 		Self {
 			balances: funded.map(|who| (who, INITIAL_BALANCE)).collect(),
-			split: crate::DEFAULT_SPLIT,
+			split: verity_primitives::emissions::DEFAULT_SPLIT,
 			max_subnet_share: Perbill::one(),
 		}
 	}
@@ -224,12 +259,6 @@ impl ExtBuilder {
 			miners: Perbill::from_percent(miners),
 			validators: Perbill::from_percent(validators),
 		};
-		self
-	}
-
-	/// The share cap at genesis.
-	pub fn max_subnet_share(mut self, share: Perbill) -> Self {
-		self.max_subnet_share = share;
 		self
 	}
 
@@ -252,16 +281,17 @@ impl ExtBuilder {
 				balances: self.balances,
 				..Default::default()
 			},
-			emissions: pallet_emissions::GenesisConfig {
-				split: (self.split.owner, self.split.miners, self.split.validators),
-				max_subnet_share: self.max_subnet_share,
-				..Default::default()
-			},
+			emissions: Default::default(),
 		}
 		.build_storage()
 		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
-		ext.execute_with(|| System::set_block_number(1));
+		let (split, max_subnet_share) = (self.split, self.max_subnet_share);
+		ext.execute_with(|| {
+			MockSplit::set(&split);
+			MockMaxSubnetShare::set(&max_subnet_share);
+			System::set_block_number(1);
+		});
 		ext
 	}
 

@@ -10,6 +10,7 @@ use polkadot_sdk::{
 };
 use verity_primitives::{
 	subnets::NetUid,
+	traits::NetworkParametersInterface as _,
 	traits::{EpochPayout, StakeInterface, SubnetsInterface},
 	Balance,
 };
@@ -21,7 +22,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What an entry has accrued since its snapshot: `permitted_stake × (RewardPerStake −
-	/// snapshot) / SCALE` rounded down, at most [`MaxSubnetShare`] of everything accrued since
+	/// snapshot) / SCALE` rounded down, at most the `max_subnet_share` network parameter of everything accrued since
 	/// the snapshot, and at most what is left under [`Config::IssuanceCap`].
 	pub(crate) fn pending_of(entry: &SubnetEmissionInfo) -> Balance {
 		let growth = RewardPerStake::<T>::get().wrapping_sub(entry.reward_per_stake);
@@ -34,7 +35,7 @@ impl<T: Config> Pallet<T> {
 		)
 		.unwrap_or(Balance::MAX);
 		let accrued_since = TotalAccrued::<T>::get().wrapping_sub(entry.accrued);
-		let by_share = MaxSubnetShare::<T>::get().mul_floor(accrued_since);
+		let by_share = T::Parameters::max_subnet_share().mul_floor(accrued_since);
 		let under_cap = T::IssuanceCap::get().saturating_sub(Issued::<T>::get());
 		by_stake.min(by_share).min(under_cap)
 	}
@@ -54,7 +55,7 @@ impl<T: Config> Pallet<T> {
 		// A subnet seen for the first time accrued nothing yet.
 		let pending = previous.as_ref().map_or(0, Self::pending_of);
 
-		let split = Split::<T>::get();
+		let split = T::Parameters::emission_split();
 		let owner = Self::pay_owner(netuid, split.owner.mul_floor(pending));
 		let miners = Self::pay_miners(&payout, split.miners.mul_floor(pending), &mut per_uid);
 		let validators =

@@ -1,9 +1,8 @@
 //! The types the emissions pallet stores.
 
 use codec::{Decode, Encode, MaxEncodedLen};
-use polkadot_sdk::sp_runtime::Perbill;
 use scale_info::TypeInfo;
-use verity_primitives::{emissions::EmissionSplit, Balance};
+use verity_primitives::Balance;
 
 /// The fixed-point scale of [`crate::RewardPerStake`]: the accumulator counts planck of block
 /// reward per planck of permitted stake, times `REWARD_PER_STAKE_SCALE` (10^18).
@@ -12,21 +11,6 @@ use verity_primitives::{emissions::EmissionSplit, Balance};
 /// than `TotalPermittedStake / SCALE` planck per block across all subnets (under 22 planck with
 /// all 21 M VRT staked); that dust is never minted.
 pub const REWARD_PER_STAKE_SCALE: u128 = 1_000_000_000_000_000_000;
-
-/// The split a chain starts with: 18% to the subnet owner, 41% to miners, 41% to validators.
-pub const DEFAULT_SPLIT: EmissionSplit = EmissionSplit {
-	owner: Perbill::from_percent(18),
-	miners: Perbill::from_percent(41),
-	validators: Perbill::from_percent(41),
-};
-
-/// Whether the parts of `split` add up to exactly one.
-pub fn is_whole(split: &EmissionSplit) -> bool {
-	let parts = u64::from(split.owner.deconstruct())
-		.saturating_add(u64::from(split.miners.deconstruct()))
-		.saturating_add(u64::from(split.validators.deconstruct()));
-	parts == u64::from(Perbill::one().deconstruct())
-}
 
 /// One subnet's place in the accrual: its weight and where the global accumulators stood at its
 /// last epoch.

@@ -30,8 +30,6 @@ pub trait WeightInfo {
 	fn on_initialize() -> Weight;
 	fn pay_epoch(n: u32, v: u32, ) -> Weight;
 	fn on_subnet_dissolved() -> Weight;
-	fn set_split() -> Weight;
-	fn set_max_subnet_share() -> Weight;
 }
 
 /// Weights for `pallet_emissions` using the Substrate node and recommended hardware.
@@ -126,26 +124,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
-	/// Storage: `Emissions::Split` (r:0 w:1)
-	/// Proof: `Emissions::Split` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
-	fn set_split() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 7_000_000 picoseconds.
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	/// Storage: `Emissions::MaxSubnetShare` (r:0 w:1)
-	/// Proof: `Emissions::MaxSubnetShare` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	fn set_max_subnet_share() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 7_000_000 picoseconds.
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
 }
 
 // For backwards compatibility and tests.
@@ -172,13 +150,5 @@ impl WeightInfo for () {
 		Weight::from_parts(25_000_000, 3541)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
-	}
-	fn set_split() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-	}
-	fn set_max_subnet_share() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -6,12 +6,13 @@ use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	assert_ok,
-	traits::{fungible::Mutate, EnsureOrigin, Get},
+	traits::{fungible::Mutate, Get},
 	BoundedVec,
 };
 use frame_system::RawOrigin;
 use polkadot_sdk::frame_benchmarking;
 use sp_runtime::{traits::One, Perbill, Saturating};
+use verity_primitives::traits::NetworkParametersInterface as _;
 use verity_primitives::{traits::StakeInterface, Balance};
 
 const SEED: u32 = 0;
@@ -127,7 +128,7 @@ mod benchmarks {
 		assert_ok!(Pallet::<T>::do_remove_stake(&coldkey, &hotkey, rest));
 		frame_system::Pallet::<T>::set_block_number(
 			start
-				.saturating_add(UnbondingPeriod::<T>::get())
+				.saturating_add(T::Parameters::unbonding_period())
 				.saturating_add(T::MaxUnbondingChunks::get().into()),
 		);
 
@@ -192,32 +193,6 @@ mod benchmarks {
 		_(RawOrigin::Signed(hotkey.clone()));
 
 		assert!(!AuthorityCandidates::<T>::contains_key(&hotkey));
-	}
-
-	#[benchmark]
-	fn set_authority_count() -> Result<(), BenchmarkError> {
-		let origin =
-			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let count = T::MaxAuthorities::get();
-
-		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, count);
-
-		assert_eq!(AuthorityCount::<T>::get(), count);
-		Ok(())
-	}
-
-	#[benchmark]
-	fn set_unbonding_period() -> Result<(), BenchmarkError> {
-		let origin =
-			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let blocks = T::MinUnbondingPeriod::get().saturating_add(One::one());
-
-		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, blocks);
-
-		assert_eq!(UnbondingPeriod::<T>::get(), blocks);
-		Ok(())
 	}
 
 	/// `s` stakers, each with a full list of unbonding chunks, slashed in part with a

@@ -6,11 +6,12 @@ use polkadot_sdk::{
 	frame_support::traits::{Contains, Get},
 	pallet_session::SessionManager,
 };
+use verity_primitives::traits::NetworkParametersInterface as _;
 use verity_primitives::Balance;
 
 impl<T: Config> Pallet<T> {
 	/// The candidates that qualify — active stake above zero and session keys registered —
-	/// ranked by active stake, the lower account first on a tie, and cut to [`AuthorityCount`].
+	/// ranked by active stake, the lower account first on a tie, and cut to the authority count (a network parameter).
 	/// Also returns how many qualified before the cut.
 	///
 	/// Work: one pass over at most [`Config::MaxAuthorityCandidates`] candidates and a sort.
@@ -22,7 +23,7 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		let qualified = u32::try_from(ranked.len()).unwrap_or(u32::MAX);
 		ranked.sort_by(|(a_stake, a), (b_stake, b)| b_stake.cmp(a_stake).then_with(|| a.cmp(b)));
-		let count = usize::try_from(AuthorityCount::<T>::get()).unwrap_or(usize::MAX);
+		let count = usize::try_from(T::Parameters::authority_count()).unwrap_or(usize::MAX);
 		ranked.truncate(count);
 		(ranked.into_iter().map(|(_, hotkey)| hotkey).collect(), qualified)
 	}

@@ -113,16 +113,6 @@ impl<T: Config> Pallet<T> {
 		for hotkey in AuthorityCandidates::<T>::iter_keys() {
 			ensure!(HotkeyOwner::<T>::contains_key(&hotkey), "an authority candidate is unowned");
 		}
-
-		ensure!(
-			(T::MinAuthorities::get()..=T::MaxAuthorities::get())
-				.contains(&AuthorityCount::<T>::get()),
-			"AuthorityCount is out of bounds"
-		);
-		ensure!(
-			UnbondingPeriod::<T>::get() >= T::MinUnbondingPeriod::get(),
-			"UnbondingPeriod is shorter than MinUnbondingPeriod"
-		);
 		Ok(())
 	}
 }

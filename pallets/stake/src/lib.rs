@@ -14,13 +14,14 @@
 //! - A **ledger** is one coldkey's stake on one hotkey: an **active** amount, which counts for
 //!   the hotkey, earns rewards and can be slashed, and up to
 //!   [`Config::MaxUnbondingChunks`] **unbonding chunks**, still held and slashable, that
-//!   [`Pallet::withdraw_unbonded`] releases once [`UnbondingPeriod`] has passed.
+//!   [`Pallet::withdraw_unbonded`] releases once the unbonding period (a network parameter) has
+//!   passed.
 //! - The **take** is the owner's cut of a hotkey's rewards before its stakers share the rest pro
 //!   rata to their active stake. It is at most [`Config::MaxTake`] and can rise only once per
 //!   [`Config::TakeIncreaseRateLimit`] blocks.
 //! - **Authority candidates** are hotkeys that offer to author blocks. At each new session
 //!   (through [`SessionManager`](polkadot_sdk::pallet_session::SessionManager)) the top
-//!   [`AuthorityCount`] candidates by active stake that have registered session keys become
+//!   `authority_count` (a network parameter) candidates by active stake that have registered session keys become
 //!   the next authority set. With fewer than [`Config::MinAuthorities`] of them the current
 //!   set stays.
 //!
@@ -42,7 +43,6 @@
 //! - no stored ledger is empty and every ledger's hotkey has an owner;
 //! - every authority candidate is owned, and there are at most
 //!   [`Config::MaxAuthorityCandidates`];
-//! - [`AuthorityCount`] and [`UnbondingPeriod`] lie within their bounds.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -80,11 +80,11 @@ pub mod pallet {
 	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{fungible, Contains, EnsureOrigin},
+		traits::{fungible, Contains},
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::Perbill;
-	use verity_primitives::Balance;
+	use verity_primitives::{traits::NetworkParametersInterface, Balance};
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -105,8 +105,9 @@ pub mod pallet {
 		/// Told of every slash burn, so that issuance is accounted for to the unit.
 		type Burns: verity_primitives::traits::BurnLedger;
 
-		/// Origin for network parameters (authority count, unbonding period).
-		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// The network parameters governance sets: the authority count and the unbonding
+		/// period are read from there.
+		type Parameters: NetworkParametersInterface<BlockNumberFor<Self>>;
 
 		/// Hotkeys that have registered session keys (the runtime answers from
 		/// `pallet-session`). Only they can be elected.
@@ -129,10 +130,6 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxUnbondingChunks: Get<u32>;
 
-		/// The shortest unbonding period governance can set, in blocks.
-		#[pallet::constant]
-		type MinUnbondingPeriod: Get<BlockNumberFor<Self>>;
-
 		/// The highest take a hotkey's owner can set.
 		#[pallet::constant]
 		type MaxTake: Get<Perbill>;
@@ -150,7 +147,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type MinAuthorities: Get<u32>;
 
-		/// The upper bound of [`AuthorityCount`].
+		/// The most authorities an election returns (the consensus pallets' bound).
 		#[pallet::constant]
 		type MaxAuthorities: Get<u32>;
 
@@ -223,14 +220,6 @@ pub mod pallet {
 	pub type AuthorityCandidates<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, T::AccountId, ()>;
 
-	/// How many authorities an election picks (at most).
-	#[pallet::storage]
-	pub type AuthorityCount<T: Config> = StorageValue<_, u32, ValueQuery>;
-
-	/// Blocks from `remove_stake` until the stake can be withdrawn.
-	#[pallet::storage]
-	pub type UnbondingPeriod<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
-
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -253,10 +242,6 @@ pub mod pallet {
 		AuthorityOffered { hotkey: T::AccountId },
 		/// `hotkey` is no longer an authority candidate.
 		AuthorityRetired { hotkey: T::AccountId },
-		/// Governance set how many authorities an election picks.
-		AuthorityCountSet { count: u32 },
-		/// Governance set the unbonding period.
-		UnbondingPeriodSet { blocks: BlockNumberFor<T> },
 		/// Stake behind `hotkey` was slashed: `slashed == rewarded + burned`.
 		Slashed { hotkey: T::AccountId, slashed: Balance, rewarded: Balance, burned: Balance },
 		/// `amount` was minted as new stake on `hotkey`: its owner's take and its stakers'
@@ -310,11 +295,6 @@ pub mod pallet {
 		NotCandidate,
 		/// There are already [`Config::MaxAuthorityCandidates`] candidates.
 		TooManyCandidates,
-		/// The authority count is outside [`Config::MinAuthorities`]..=
-		/// [`Config::MaxAuthorities`].
-		AuthorityCountOutOfBounds,
-		/// The unbonding period is shorter than [`Config::MinUnbondingPeriod`].
-		UnbondingPeriodTooShort,
 	}
 
 	#[pallet::hooks]
@@ -349,40 +329,17 @@ pub mod pallet {
 		pub stakes: Vec<(T::AccountId, T::AccountId, Balance)>,
 		/// Hotkeys that offer to author blocks from genesis; each must have stake.
 		pub authority_candidates: Vec<T::AccountId>,
-		/// How many authorities an election picks.
-		pub authority_count: u32,
-		/// Blocks from `remove_stake` until the stake can be withdrawn.
-		pub unbonding_period: BlockNumberFor<T>,
 	}
 
 	impl<T: Config> Default for GenesisConfig<T> {
 		fn default() -> Self {
-			Self {
-				stakes: Vec::new(),
-				authority_candidates: Vec::new(),
-				authority_count: T::MinAuthorities::get(),
-				unbonding_period: T::MinUnbondingPeriod::get(),
-			}
+			Self { stakes: Vec::new(), authority_candidates: Vec::new() }
 		}
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			assert!(
-				(T::MinAuthorities::get()..=T::MaxAuthorities::get())
-					.contains(&self.authority_count),
-				"stake genesis: authority_count {} is outside {}..={}",
-				self.authority_count,
-				T::MinAuthorities::get(),
-				T::MaxAuthorities::get(),
-			);
-			assert!(
-				self.unbonding_period >= T::MinUnbondingPeriod::get(),
-				"stake genesis: unbonding_period is shorter than MinUnbondingPeriod",
-			);
-			AuthorityCount::<T>::put(self.authority_count);
-			UnbondingPeriod::<T>::put(self.unbonding_period);
 			for (coldkey, hotkey, amount) in &self.stakes {
 				if let Err(e) = Pallet::<T>::do_add_stake(coldkey, hotkey, *amount) {
 					panic!("stake genesis: {coldkey:?} cannot stake {amount} on {hotkey:?}: {e:?}");
@@ -426,7 +383,7 @@ pub mod pallet {
 		}
 
 		/// Moves `amount` of the caller's active stake on `hotkey` into an unbonding chunk that
-		/// unlocks [`UnbondingPeriod`] blocks from now. It stays held and slashable until then.
+		/// unlocks the unbonding period (a network parameter) from now. It stays held and slashable until then.
 		///
 		/// - Origin: signed by the coldkey.
 		/// - `hotkey`: the hotkey staked on.
@@ -519,49 +476,6 @@ pub mod pallet {
 			ensure!(AuthorityCandidates::<T>::contains_key(&hotkey), Error::<T>::NotCandidate);
 			AuthorityCandidates::<T>::remove(&hotkey);
 			Self::deposit_event(Event::AuthorityRetired { hotkey });
-			Ok(())
-		}
-
-		/// Sets how many authorities the next elections pick.
-		///
-		/// - Origin: [`Config::GovernanceOrigin`].
-		/// - `count`: in [`Config::MinAuthorities`]..=[`Config::MaxAuthorities`].
-		///
-		/// Errors: [`Error::AuthorityCountOutOfBounds`].
-		///
-		/// Events: [`Event::AuthorityCountSet`].
-		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::set_authority_count())]
-		pub fn set_authority_count(origin: OriginFor<T>, count: u32) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
-			ensure!(
-				(T::MinAuthorities::get()..=T::MaxAuthorities::get()).contains(&count),
-				Error::<T>::AuthorityCountOutOfBounds
-			);
-			AuthorityCount::<T>::put(count);
-			Self::deposit_event(Event::AuthorityCountSet { count });
-			Ok(())
-		}
-
-		/// Sets the unbonding period of stake unbonded from now on; chunks already unbonding
-		/// keep their unlock block.
-		///
-		/// - Origin: [`Config::GovernanceOrigin`].
-		/// - `blocks`: at least [`Config::MinUnbondingPeriod`].
-		///
-		/// Errors: [`Error::UnbondingPeriodTooShort`].
-		///
-		/// Events: [`Event::UnbondingPeriodSet`].
-		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::set_unbonding_period())]
-		pub fn set_unbonding_period(
-			origin: OriginFor<T>,
-			blocks: BlockNumberFor<T>,
-		) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
-			ensure!(blocks >= T::MinUnbondingPeriod::get(), Error::<T>::UnbondingPeriodTooShort);
-			UnbondingPeriod::<T>::put(blocks);
-			Self::deposit_event(Event::UnbondingPeriodSet { blocks });
 			Ok(())
 		}
 	}

@@ -8,8 +8,7 @@ use polkadot_sdk::{
 		assert_ok, derive_impl, parameter_types,
 		traits::{ConstU128, ConstU32, ConstU64, Contains, Hooks},
 	},
-	frame_system::{self, EnsureRoot},
-	pallet_balances, sp_io,
+	frame_system, pallet_balances, sp_io,
 	sp_runtime::{BuildStorage, Perbill},
 };
 use std::{cell::RefCell, collections::BTreeSet};
@@ -88,6 +87,9 @@ pub const MAX_AUTHORITIES: u32 = 3;
 pub const MAX_CANDIDATES: u32 = 4;
 
 parameter_types! {
+	/// The network parameters the mock reads (set by tests in place of governance).
+	pub storage MockAuthorityCount: u32 = 2;
+	pub storage MockUnbondingPeriod: u64 = UNBONDING;
 	pub const MaxTake: Perbill = Perbill::from_percent(18);
 	pub const DefaultTake: Perbill = Perbill::from_percent(10);
 }
@@ -96,13 +98,12 @@ impl Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Burns = Burns;
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type Parameters = MockParameters;
 	type SessionKeysRegistered = SessionKeys;
 	type MinStake = ConstU128<MIN_STAKE>;
 	type MaxStakersPerHotkey = ConstU32<MAX_STAKERS>;
 	type MaxHotkeysPerColdkey = ConstU32<MAX_HOTKEYS>;
 	type MaxUnbondingChunks = ConstU32<MAX_CHUNKS>;
-	type MinUnbondingPeriod = ConstU64<MIN_UNBONDING>;
 	type MaxTake = MaxTake;
 	type DefaultTake = DefaultTake;
 	type TakeIncreaseRateLimit = ConstU64<TAKE_RATE_LIMIT>;
@@ -110,6 +111,36 @@ impl Config for Test {
 	type MaxAuthorities = ConstU32<MAX_AUTHORITIES>;
 	type MaxAuthorityCandidates = ConstU32<MAX_CANDIDATES>;
 	type WeightInfo = ();
+}
+
+/// The network parameters of the mock: the authority count and unbonding period from the
+/// `Mock*` storage parameters, the rest at their production defaults.
+pub struct MockParameters;
+
+impl verity_primitives::traits::NetworkParametersInterface<u64> for MockParameters {
+	fn authority_count() -> u32 {
+		MockAuthorityCount::get()
+	}
+	fn unbonding_period() -> u64 {
+		MockUnbondingPeriod::get()
+	}
+	fn emission_split() -> verity_primitives::emissions::EmissionSplit {
+		verity_primitives::emissions::DEFAULT_SPLIT
+	}
+	fn max_subnet_share() -> Perbill {
+		Perbill::one()
+	}
+	fn subnet_creation() -> verity_primitives::subnets::SubnetCreationParameters {
+		Default::default()
+	}
+	fn hyperparameter_bounds() -> verity_primitives::subnets::HyperparameterBounds {
+		verity_primitives::subnets::default_hyperparameter_bounds()
+	}
+	fn default_hyperparameters() -> verity_primitives::subnets::Hyperparameters {
+		verity_primitives::subnets::default_hyperparameters()
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_subnet_creation(_: verity_primitives::subnets::SubnetCreationParameters) {}
 }
 
 /// The unbonding period the mock's genesis sets.
@@ -163,16 +194,18 @@ impl ExtBuilder {
 		pallet_balances::GenesisConfig::<Test> { balances: self.balances, ..Default::default() }
 			.assimilate_storage(&mut storage)
 			.unwrap();
+		let authority_count = self.authority_count;
 		pallet_stake::GenesisConfig::<Test> {
 			stakes: self.stakes,
 			authority_candidates: self.candidates,
-			authority_count: self.authority_count,
-			unbonding_period: UNBONDING,
 		}
 		.assimilate_storage(&mut storage)
 		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
-		ext.execute_with(|| System::set_block_number(1));
+		ext.execute_with(|| {
+			MockAuthorityCount::set(&authority_count);
+			System::set_block_number(1);
+		});
 		ext
 	}
 

@@ -16,6 +16,7 @@ use polkadot_sdk::{
 	frame_system,
 	sp_runtime::{ArithmeticError, DispatchResult, Perbill, Saturating},
 };
+use verity_primitives::traits::NetworkParametersInterface as _;
 use verity_primitives::Balance;
 
 impl<T: Config> Pallet<T> {
@@ -146,8 +147,8 @@ impl<T: Config> Pallet<T> {
 			remaining == 0 || remaining >= T::MinStake::get(),
 			Error::<T>::RemainingStakeBelowMinimum
 		);
-		let unlocks_at =
-			frame_system::Pallet::<T>::block_number().saturating_add(UnbondingPeriod::<T>::get());
+		let unlocks_at = frame_system::Pallet::<T>::block_number()
+			.saturating_add(T::Parameters::unbonding_period());
 		match ledger.unbonding.last_mut() {
 			Some(last) if last.unlocks_at == unlocks_at => last.amount.saturating_accrue(amount),
 			_ => ledger

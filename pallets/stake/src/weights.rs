@@ -33,8 +33,6 @@ pub trait WeightInfo {
 	fn set_take() -> Weight;
 	fn offer_authority() -> Weight;
 	fn retire_authority() -> Weight;
-	fn set_authority_count() -> Weight;
-	fn set_unbonding_period() -> Weight;
 	fn slash(s: u32, ) -> Weight;
 	fn distribute_reward(s: u32, ) -> Weight;
 }
@@ -158,26 +156,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
-	/// Storage: `Stake::AuthorityCount` (r:0 w:1)
-	/// Proof: `Stake::AuthorityCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	fn set_authority_count() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 8_000_000 picoseconds.
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	/// Storage: `Stake::UnbondingPeriod` (r:0 w:1)
-	/// Proof: `Stake::UnbondingPeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	fn set_unbonding_period() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 8_000_000 picoseconds.
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
 	/// Storage: `Stake::Ledgers` (r:513 w:512)
 	/// Proof: `Stake::Ledgers` (`max_values`: None, `max_size`: Some(501), added: 2976, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:513 w:513)
@@ -265,14 +243,6 @@ impl WeightInfo for () {
 		Weight::from_parts(25_000_000, 3513)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
-	}
-	fn set_authority_count() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-	}
-	fn set_unbonding_period() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn slash(s: u32, ) -> Weight {
 		Weight::from_parts(50_000_000, 4000)

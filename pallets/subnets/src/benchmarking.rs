@@ -1,20 +1,21 @@
 //! Benchmarks of every call and of the registration-burn hook, each at its worst case.
 
 use super::*;
-use alloc::{boxed::Box, vec};
+use alloc::vec;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
-	frame_support::traits::{fungible::Mutate, EnsureOrigin, Get, Hooks},
+	frame_support::traits::{fungible::Mutate, Get, Hooks},
 	frame_system::{self, pallet_prelude::BlockNumberFor, RawOrigin},
 	sp_core::H256,
 };
 use verity_primitives::{
 	currency::VRT,
 	subnets::{
-		Endpoint, HardwareClass, Hyperparameter, IpAddress, NetUid, Protocol, MAX_PROVIDER_LEN,
-		MAX_REGION_LEN, MAX_UIDS_LIMIT, MODEL_FORMAT_VERSION,
+		default_hyperparameters, Endpoint, HardwareClass, Hyperparameter, IpAddress, NetUid,
+		Protocol, SubnetCreationParameters, MAX_PROVIDER_LEN, MAX_REGION_LEN, MAX_UIDS_LIMIT,
+		MODEL_FORMAT_VERSION,
 	},
-	traits::StakeInterface,
+	traits::{NetworkParametersInterface, StakeInterface},
 };
 
 const SEED: u32 = 0;
@@ -24,10 +25,19 @@ fn fund<T: Config>(who: &T::AccountId) {
 	T::Currency::set_balance(who, 1_000_000_000 * VRT);
 }
 
+/// Raises the subnet limit to the storage bound, so that benchmarks can always create one.
+fn allow_every_subnet<T: Config>() {
+	let params = T::Parameters::subnet_creation();
+	T::Parameters::set_subnet_creation(SubnetCreationParameters {
+		max_subnets: T::MaxSubnetsLimit::get(),
+		..params
+	});
+}
+
 /// Creates a subnet owned by a funded `owner`, whatever subnets genesis created.
 fn new_subnet<T: Config>(owner: &T::AccountId) -> Result<NetUid, BenchmarkError> {
 	fund::<T>(owner);
-	NetworkParams::<T>::mutate(|p| p.max_subnets = T::MaxSubnetsLimit::get());
+	allow_every_subnet::<T>();
 	let netuid = NextNetUid::<T>::get();
 	Pallet::<T>::create_subnet(RawOrigin::Signed(owner.clone()).into())?;
 	Ok(netuid)
@@ -89,7 +99,7 @@ mod benchmarks {
 	fn create_subnet() {
 		let caller: T::AccountId = whitelisted_caller();
 		fund::<T>(&caller);
-		NetworkParams::<T>::mutate(|p| p.max_subnets = T::MaxSubnetsLimit::get());
+		allow_every_subnet::<T>();
 		let netuid = NextNetUid::<T>::get();
 
 		#[extrinsic_call]
@@ -116,7 +126,7 @@ mod benchmarks {
 	fn set_hyperparameter() -> Result<(), BenchmarkError> {
 		let owner: T::AccountId = whitelisted_caller();
 		let netuid = new_subnet::<T>(&owner)?;
-		let min_burn = Bounds::<T>::get().burn.0;
+		let min_burn = T::Parameters::hyperparameter_bounds().burn.0;
 		let param = Hyperparameter::MinBurn(min_burn);
 
 		#[extrinsic_call]
@@ -187,37 +197,6 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller.clone()), provider, region, HardwareClass::DatacenterGpu);
 
 		assert!(OperatorProfiles::<T>::contains_key(&caller));
-	}
-
-	#[benchmark]
-	fn set_network_params() -> Result<(), BenchmarkError> {
-		let origin =
-			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let params = NetworkParameters {
-			max_subnets: T::MaxSubnetsLimit::get(),
-			min_lock: 1_000 * VRT,
-			lock_reduction_interval: 1_000,
-		};
-
-		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, params);
-
-		assert_eq!(NetworkParams::<T>::get(), params);
-		Ok(())
-	}
-
-	#[benchmark]
-	fn set_hyperparameter_bounds() -> Result<(), BenchmarkError> {
-		let origin =
-			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let bounds = default_hyperparameter_bounds();
-		let defaults = default_hyperparameters();
-
-		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, Box::new(bounds), Box::new(defaults));
-
-		assert_eq!(Bounds::<T>::get(), bounds);
-		Ok(())
 	}
 
 	/// `s` subnets, every one due for a burn adjustment.

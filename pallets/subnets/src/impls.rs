@@ -2,9 +2,8 @@
 //! returns, and the pallet's invariants.
 
 use crate::{
-	Config, DefaultHyperparameters, Event, HoldReason, LastAdjustment, LastLockBlock, LastLockCost,
-	NeuronCount, Neurons, Pallet, RegistrationBurn, RegistrationsThisInterval, SubnetInfo,
-	SubnetOf, Subnets, Uids,
+	Config, Event, HoldReason, LastAdjustment, LastLockBlock, LastLockCost, NeuronCount, Neurons,
+	Pallet, RegistrationBurn, RegistrationsThisInterval, SubnetInfo, SubnetOf, Subnets, Uids,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -15,6 +14,7 @@ use polkadot_sdk::{
 	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_runtime::{DispatchError, SaturatedConversion},
 };
+use verity_primitives::traits::NetworkParametersInterface as _;
 use verity_primitives::{
 	subnets::{Hyperparameters, ModelCommitment, NetUid, NeuronView, SubnetView, Uid},
 	traits::{StakeInterface, SubnetLifecycle, SubnetsInterface},
@@ -30,7 +30,7 @@ impl<T: Config> Pallet<T> {
 		lock: Balance,
 		now: BlockNumberFor<T>,
 	) {
-		let hyperparameters = DefaultHyperparameters::<T>::get();
+		let hyperparameters = T::Parameters::default_hyperparameters();
 		Subnets::<T>::insert(
 			netuid,
 			SubnetInfo { owner: owner.clone(), locked: lock, created_at: now, hyperparameters },

@@ -9,8 +9,9 @@
 //!   lock is released when the subnet is dissolved. Netuids are assigned in order and never
 //!   reused.
 //! - A subnet's **hyperparameters** ([`Hyperparameters`]) are set by its owner, each inside the
-//!   [`HyperparameterBounds`] governance sets. New subnets start from governance's
-//!   [`DefaultHyperparameters`]; changing bounds or defaults leaves existing subnets alone.
+//!   [`HyperparameterBounds`] governance sets (network parameters, read through
+//!   [`Config::Parameters`]). New subnets start from governance's default hyperparameters;
+//!   changing bounds or defaults leaves existing subnets alone.
 //! - A **neuron** is a hotkey holding a **UID** on a subnet. A coldkey registers its hotkey by
 //!   burning the subnet's registration burn; the hotkey becomes the coldkey's (through
 //!   [`Config::Stake`]). UIDs are `0..neuron_count`. When the subnet is full (`max_uids`), a
@@ -84,7 +85,7 @@ pub type NeuronOf<T> = NeuronInfo<
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use alloc::{boxed::Box, vec::Vec};
+	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
@@ -99,10 +100,10 @@ pub mod pallet {
 	};
 	use verity_primitives::{
 		subnets::{
-			Endpoint, HardwareClass, Hyperparameter, HyperparameterBounds, Hyperparameters,
-			ModelCommitment, NetUid, OperatorProfile, Uid, MAX_UIDS_LIMIT,
+			Endpoint, HardwareClass, Hyperparameter, ModelCommitment, NetUid, OperatorProfile, Uid,
+			MAX_UIDS_LIMIT,
 		},
-		traits::{BurnLedger, StakeInterface, SubnetLifecycle},
+		traits::{BurnLedger, NetworkParametersInterface, StakeInterface, SubnetLifecycle},
 		Balance,
 	};
 
@@ -136,9 +137,12 @@ pub mod pallet {
 		/// Told of every registration burn, so that issuance is accounted for to the unit.
 		type Burns: BurnLedger;
 
-		/// Origin for network parameters and hyperparameter bounds, and for dissolving any
-		/// subnet.
+		/// Origin for dissolving any subnet (governance).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The network parameters governance sets: the subnet limit and lock cost, the
+		/// hyperparameter bounds and the defaults of new subnets are read from there.
+		type Parameters: NetworkParametersInterface<BlockNumberFor<Self>>;
 
 		/// The storage bound on the number of subnets: governance's `max_subnets` is at most
 		/// this. The registration-burn hook visits every subnet each block.
@@ -163,43 +167,6 @@ pub mod pallet {
 		/// The lock of a subnet, held from its owner until the subnet is dissolved.
 		SubnetLock,
 	}
-
-	/// The initial network parameters: [`NetworkParameters::default`], with `max_subnets` at
-	/// most `MaxSubnetsLimit`.
-	#[pallet::type_value]
-	pub fn DefaultNetworkParams<T: Config>() -> NetworkParameters {
-		let defaults = NetworkParameters::default();
-		NetworkParameters {
-			max_subnets: defaults.max_subnets.min(T::MaxSubnetsLimit::get()),
-			..defaults
-		}
-	}
-
-	/// The initial hyperparameter bounds.
-	#[pallet::type_value]
-	pub fn DefaultBounds() -> HyperparameterBounds {
-		default_hyperparameter_bounds()
-	}
-
-	/// The initial default hyperparameters.
-	#[pallet::type_value]
-	pub fn DefaultDefaultHyperparameters() -> Hyperparameters {
-		default_hyperparameters()
-	}
-
-	/// Network-wide parameters of subnet creation (governance).
-	#[pallet::storage]
-	pub type NetworkParams<T: Config> =
-		StorageValue<_, NetworkParameters, ValueQuery, DefaultNetworkParams<T>>;
-
-	/// The bounds every subnet owner's hyperparameter must lie within (governance).
-	#[pallet::storage]
-	pub type Bounds<T: Config> = StorageValue<_, HyperparameterBounds, ValueQuery, DefaultBounds>;
-
-	/// The hyperparameters new subnets start from (governance).
-	#[pallet::storage]
-	pub type DefaultHyperparameters<T: Config> =
-		StorageValue<_, Hyperparameters, ValueQuery, DefaultDefaultHyperparameters>;
 
 	/// The subnets, by netuid.
 	#[pallet::storage]
@@ -276,11 +243,6 @@ pub mod pallet {
 		ModelCommitted { netuid: NetUid, uid: Uid, hotkey: T::AccountId, model: ModelCommitment },
 		/// An operator set its profile.
 		OperatorProfileSet { coldkey: T::AccountId, profile: OperatorProfile },
-		/// Governance set the network parameters.
-		NetworkParametersSet { params: NetworkParameters },
-		/// Governance set the hyperparameter bounds and the defaults of new subnets (read them
-		/// from [`Bounds`] and [`DefaultHyperparameters`]).
-		HyperparameterBoundsSet,
 		/// A subnet's registration burn was adjusted to the registrations of the last interval.
 		RegistrationBurnAdjusted { netuid: NetUid, registrations: u16, burn: Balance },
 	}
@@ -363,23 +325,6 @@ pub mod pallet {
 		RegionEmpty,
 		/// The provider or region name is not valid UTF-8.
 		InvalidUtf8,
-		/// `max_subnets` is 0 or above `MaxSubnetsLimit`.
-		MaxSubnetsOutOfRange,
-		/// `min_lock` is 0.
-		ZeroMinLock,
-		/// `lock_reduction_interval` is 0.
-		ZeroLockReductionInterval,
-		/// A bound's minimum exceeds its maximum.
-		BoundsInverted,
-		/// The lower bound of `tempo`, `max_uids`, `target_registrations_per_interval` or
-		/// `adjustment_interval` is 0, a value that would stall a subnet.
-		ZeroLowerBound,
-		/// The upper bound of `max_uids` exceeds `MAX_UIDS_LIMIT`.
-		MaxUidsBoundTooHigh,
-		/// The upper bound of `max_validators` exceeds `MAX_VALIDATORS_LIMIT`.
-		MaxValidatorsBoundTooHigh,
-		/// A default hyperparameter lies outside the new bounds.
-		DefaultsOutOfBounds,
 	}
 
 	#[pallet::hooks]
@@ -417,7 +362,7 @@ pub mod pallet {
 		pub fn create_subnet(origin: OriginFor<T>) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			let now = frame_system::Pallet::<T>::block_number();
-			let params = NetworkParams::<T>::get();
+			let params = T::Parameters::subnet_creation();
 			ensure!(
 				Subnets::<T>::count() < u32::from(params.max_subnets),
 				Error::<T>::TooManySubnets
@@ -593,67 +538,10 @@ pub mod pallet {
 			Self::deposit_event(Event::OperatorProfileSet { coldkey, profile });
 			Ok(())
 		}
-
-		/// Sets the network parameters of subnet creation.
-		///
-		/// - Origin: [`Config::GovernanceOrigin`].
-		/// - Arguments: `params`. `max_subnets` may be set below the current number of subnets:
-		///   that only stops creation until subnets are dissolved.
-		/// - Errors: [`Error::MaxSubnetsOutOfRange`] (0 or above `MaxSubnetsLimit`),
-		///   [`Error::ZeroMinLock`], [`Error::ZeroLockReductionInterval`].
-		/// - Events: [`Event::NetworkParametersSet`].
-		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::set_network_params())]
-		pub fn set_network_params(
-			origin: OriginFor<T>,
-			params: NetworkParameters,
-		) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
-			Self::check_network_params(&params)?;
-
-			NetworkParams::<T>::put(params);
-			Self::deposit_event(Event::NetworkParametersSet { params });
-			Ok(())
-		}
-
-		/// Sets the hyperparameter bounds and the hyperparameters new subnets start from.
-		/// Existing subnets keep their values, even outside the new bounds.
-		///
-		/// - Origin: [`Config::GovernanceOrigin`].
-		/// - Arguments: `bounds`, each `(min, max)` with `min ≤ max`, `max_uids` at most
-		///   `MAX_UIDS_LIMIT`, `max_validators` at most `MAX_VALIDATORS_LIMIT`; `defaults`,
-		///   inside `bounds` and consistent.
-		/// - Errors: [`Error::BoundsInverted`], [`Error::ZeroLowerBound`],
-		///   [`Error::MaxUidsBoundTooHigh`], [`Error::MaxValidatorsBoundTooHigh`],
-		///   [`Error::DefaultsOutOfBounds`], [`Error::MinBurnAboveMaxBurn`],
-		///   [`Error::MaxValidatorsAboveMaxUids`], [`Error::ModelFamilyUnknown`].
-		/// - Events: [`Event::HyperparameterBoundsSet`].
-		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::set_hyperparameter_bounds())]
-		pub fn set_hyperparameter_bounds(
-			origin: OriginFor<T>,
-			bounds: Box<HyperparameterBounds>,
-			defaults: Box<Hyperparameters>,
-		) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
-			Self::check_bounds(&bounds)?;
-			Self::check_defaults(&defaults, &bounds)?;
-
-			Bounds::<T>::put(*bounds);
-			DefaultHyperparameters::<T>::put(*defaults);
-			Self::deposit_event(Event::HyperparameterBoundsSet);
-			Ok(())
-		}
 	}
 
 	#[pallet::genesis_config]
 	pub struct GenesisConfig<T: Config> {
-		/// The network parameters of subnet creation.
-		pub network_params: NetworkParameters,
-		/// The hyperparameter bounds.
-		pub bounds: HyperparameterBounds,
-		/// The hyperparameters new subnets start from.
-		pub default_hyperparameters: Hyperparameters,
 		/// Subnets to create, in order (netuid 0, 1, …): each owner and the amount held from
 		/// it as the lock. The owners must already have the funds (pallet-balances' genesis
 		/// runs first).
@@ -662,35 +550,18 @@ pub mod pallet {
 
 	impl<T: Config> Default for GenesisConfig<T> {
 		fn default() -> Self {
-			Self {
-				network_params: DefaultNetworkParams::<T>::get(),
-				bounds: default_hyperparameter_bounds(),
-				default_hyperparameters: default_hyperparameters(),
-				subnets: Vec::new(),
-			}
+			Self { subnets: Vec::new() }
 		}
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			if let Err(e) = Pallet::<T>::check_network_params(&self.network_params) {
-				panic!("invalid subnets genesis network_params: {e:?}");
-			}
-			if let Err(e) = Pallet::<T>::check_bounds(&self.bounds) {
-				panic!("invalid subnets genesis bounds: {e:?}");
-			}
-			if let Err(e) = Pallet::<T>::check_defaults(&self.default_hyperparameters, &self.bounds)
-			{
-				panic!("invalid subnets genesis default_hyperparameters: {e:?}");
-			}
+			// The network parameters' genesis comes first in the runtime.
 			assert!(
-				self.subnets.len() <= usize::from(self.network_params.max_subnets),
+				self.subnets.len() <= usize::from(T::Parameters::subnet_creation().max_subnets),
 				"more genesis subnets than max_subnets"
 			);
-			NetworkParams::<T>::put(self.network_params);
-			Bounds::<T>::put(self.bounds);
-			DefaultHyperparameters::<T>::put(self.default_hyperparameters);
 
 			let now = frame_system::Pallet::<T>::block_number();
 			for (netuid, (owner, lock)) in (0..=NetUid::MAX).zip(self.subnets.iter()) {
@@ -711,7 +582,7 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// The lock a subnet created at `now` holds; see [the module docs](crate#lock-cost).
 		pub fn lock_cost(now: BlockNumberFor<T>) -> Balance {
-			let params = NetworkParams::<T>::get();
+			let params = T::Parameters::subnet_creation();
 			let last_lock = LastLockCost::<T>::get();
 			let elapsed: u128 = now.saturating_sub(LastLockBlock::<T>::get()).saturated_into();
 			let decay =
@@ -721,7 +592,7 @@ pub mod pallet {
 					u128::from(params.lock_reduction_interval),
 					polkadot_sdk::sp_runtime::Rounding::Down,
 				)
-				// Only a zero interval (which `set_network_params` refuses) or an overflow (a
+				// Only a zero interval (which the network parameters refuse) or an overflow (a
 				// decay beyond `u128::MAX`) gets here: either way the doubling has decayed.
 				.unwrap_or(Balance::MAX);
 			last_lock.saturating_mul(2).saturating_sub(decay).max(params.min_lock)

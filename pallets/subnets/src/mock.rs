@@ -3,7 +3,7 @@
 
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
-use crate::{self as pallet_subnets, NetworkParameters};
+use crate::{self as pallet_subnets};
 use core::cell::RefCell;
 use polkadot_sdk::{
 	frame_support::{
@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 use verity_primitives::{
 	stake::SlashOutcome,
 	subnets::{
-		EvaluationSpec, HyperparameterBounds, Hyperparameters, NetUid, MAX_UIDS_LIMIT,
-		MAX_VALIDATORS_LIMIT,
+		EvaluationSpec, HyperparameterBounds, Hyperparameters, NetUid, SubnetCreationParameters,
+		MAX_UIDS_LIMIT, MAX_VALIDATORS_LIMIT,
 	},
 	traits::{BurnLedger, StakeInterface, SubnetLifecycle},
 	Balance,
@@ -67,6 +67,7 @@ impl pallet_subnets::Config for Test {
 	type Lifecycle = MockLifecycle;
 	type Burns = MockLifecycle;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type Parameters = MockParameters;
 	type MaxSubnetsLimit = ConstU16<MAX_SUBNETS_LIMIT>;
 	type ServeRateLimit = ConstU64<SERVE_RATE_LIMIT>;
 	type MaxModelSize = ConstU64<MAX_MODEL_SIZE>;
@@ -210,8 +211,47 @@ pub const PAUPER: AccountId = 9;
 pub const INITIAL_BALANCE: Balance = 1_000_000;
 
 /// The mock's network parameters: 4 subnets, minimum lock 100, decay over 100 blocks.
-pub fn network_params() -> NetworkParameters {
-	NetworkParameters { max_subnets: 4, min_lock: 100, lock_reduction_interval: 100 }
+pub fn network_params() -> SubnetCreationParameters {
+	SubnetCreationParameters { max_subnets: 4, min_lock: 100, lock_reduction_interval: 100 }
+}
+
+frame_support::parameter_types! {
+	/// The network parameters the mock reads (set by tests in place of governance).
+	pub storage MockSubnetCreation: SubnetCreationParameters = network_params();
+	pub storage MockBounds: HyperparameterBounds = bounds();
+	pub storage MockDefaults: Hyperparameters = defaults();
+}
+
+/// The network parameters of the mock: subnet creation, bounds and defaults from the `Mock*`
+/// storage parameters.
+pub struct MockParameters;
+
+impl verity_primitives::traits::NetworkParametersInterface<BlockNumber> for MockParameters {
+	fn authority_count() -> u32 {
+		1
+	}
+	fn unbonding_period() -> BlockNumber {
+		10
+	}
+	fn emission_split() -> verity_primitives::emissions::EmissionSplit {
+		verity_primitives::emissions::DEFAULT_SPLIT
+	}
+	fn max_subnet_share() -> Perbill {
+		Perbill::one()
+	}
+	fn subnet_creation() -> SubnetCreationParameters {
+		MockSubnetCreation::get()
+	}
+	fn hyperparameter_bounds() -> HyperparameterBounds {
+		MockBounds::get()
+	}
+	fn default_hyperparameters() -> Hyperparameters {
+		MockDefaults::get()
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_subnet_creation(params: SubnetCreationParameters) {
+		MockSubnetCreation::set(&params);
+	}
 }
 
 /// The mock's bounds: small enough for tests to reach both ends.
@@ -237,7 +277,7 @@ pub fn bounds() -> HyperparameterBounds {
 /// The mock's defaults: 4 UIDs, 3 blocks of immunity, burn 10..=1000 starting at 10, adjusted
 /// every 10 blocks towards 2 registrations.
 pub fn defaults() -> Hyperparameters {
-	let production = crate::default_hyperparameters();
+	let production = verity_primitives::subnets::default_hyperparameters();
 	Hyperparameters {
 		tempo: 10,
 		max_uids: 4,
@@ -296,12 +336,7 @@ impl ExtBuilder {
 				balances: self.balances,
 				..Default::default()
 			},
-			subnets: pallet_subnets::GenesisConfig {
-				network_params: network_params(),
-				bounds: bounds(),
-				default_hyperparameters: defaults(),
-				subnets: self.subnets,
-			},
+			subnets: pallet_subnets::GenesisConfig { subnets: self.subnets },
 		}
 		.build_storage()
 		.unwrap();

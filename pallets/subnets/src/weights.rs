@@ -24,8 +24,6 @@ pub trait WeightInfo {
 	fn serve() -> Weight;
 	fn commit_model() -> Weight;
 	fn set_operator_profile() -> Weight;
-	fn set_network_params() -> Weight;
-	fn set_hyperparameter_bounds() -> Weight;
 	fn on_initialize(s: u32, ) -> Weight;
 }
 
@@ -114,17 +112,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(30_000_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Subnets::NetworkParams` (r:0 w:1)
-	fn set_network_params() -> Weight {
-		Weight::from_parts(20_000_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	/// Storage: `Subnets::Bounds` (r:0 w:1)
-	/// Storage: `Subnets::DefaultHyperparameters` (r:0 w:1)
-	fn set_hyperparameter_bounds() -> Weight {
-		Weight::from_parts(25_000_000, 0)
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-	}
 	/// Storage: `Subnets::Subnets` (r:129 w:0)
 	/// Storage: `Subnets::LastAdjustment` (r:128 w:128)
 	/// Storage: `Subnets::RegistrationsThisInterval` (r:128 w:128)
@@ -180,14 +167,6 @@ impl WeightInfo for () {
 	fn set_operator_profile() -> Weight {
 		Weight::from_parts(30_000_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
-	}
-	fn set_network_params() -> Weight {
-		Weight::from_parts(20_000_000, 0)
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-	}
-	fn set_hyperparameter_bounds() -> Weight {
-		Weight::from_parts(25_000_000, 0)
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn on_initialize(s: u32, ) -> Weight {
 		Weight::from_parts(5_000_000, 1_000)

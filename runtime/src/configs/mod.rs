@@ -3,6 +3,8 @@
 //! Money and time constants come from `verity-primitives`, so that the node, the command line
 //! and the runtime agree on them.
 
+pub mod governance;
+
 use super::*;
 use frame_support::{
 	derive_impl,
@@ -81,6 +83,9 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	/// Measured in this runtime: `set_code` with a runtime of this chain's size (FRAME's
+	/// default figure, for a runtime without an embedded version, exceeds a block).
+	type SystemWeightInfo = crate::weights::frame_system::WeightInfo<Runtime>;
 }
 
 parameter_types! {
@@ -281,13 +286,12 @@ impl pallet_stake::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Burns = Emissions;
-	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type Parameters = NetworkParameters;
 	type SessionKeysRegistered = HasSessionKeys;
 	type MinStake = MinStake;
 	type MaxStakersPerHotkey = MaxStakersPerHotkey;
 	type MaxHotkeysPerColdkey = MaxHotkeysPerColdkey;
 	type MaxUnbondingChunks = MaxUnbondingChunks;
-	type MinUnbondingPeriod = MinUnbondingPeriod;
 	type MaxTake = MaxTake;
 	type DefaultTake = MaxTake;
 	type TakeIncreaseRateLimit = TakeIncreaseRateLimit;
@@ -314,7 +318,8 @@ impl pallet_subnets::Config for Runtime {
 	// subnet's accrual.
 	type Lifecycle = (Scoring, Emissions);
 	type Burns = Emissions;
-	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type GovernanceOrigin = RootOrNetworkParameters;
+	type Parameters = NetworkParameters;
 	type MaxSubnetsLimit = MaxSubnetsLimit;
 	type ServeRateLimit = ServeRateLimit;
 	type MaxModelSize = MaxModelSize;
@@ -360,10 +365,25 @@ impl pallet_emissions::Config for Runtime {
 	type Currency = Balances;
 	type Stake = Stake;
 	type Subnets = Subnets;
-	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type Parameters = NetworkParameters;
 	type BlockReward = BlockReward;
 	type IssuanceCap = IssuanceCap;
 	type WeightInfo = crate::weights::pallet_emissions::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::NetworkBenchmarkHelper;
+}
+
+/// Root, or a passed referendum of the network-parameters track.
+pub type RootOrNetworkParameters = frame_support::traits::EitherOf<
+	frame_system::EnsureRoot<AccountId>,
+	crate::governance::origins::NetworkParameters,
+>;
+
+impl pallet_network_parameters::Config for Runtime {
+	type ParametersOrigin = RootOrNetworkParameters;
+	type MinAuthorities = MinAuthorities;
+	type MaxAuthorities = MaxAuthorities;
+	type MinUnbondingPeriod = MinUnbondingPeriod;
+	type MaxSubnetsLimit = MaxSubnetsLimit;
+	type WeightInfo = crate::weights::pallet_network_parameters::WeightInfo<Runtime>;
 }

@@ -166,28 +166,6 @@ impl<T: frame_system::Config> pallet_stake::WeightInfo for WeightInfo<T> {
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
-	/// Storage: `Stake::AuthorityCount` (r:0 w:1)
-	/// Proof: `Stake::AuthorityCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	fn set_authority_count() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 8_376_000 picoseconds.
-		Weight::from_parts(17_369_000, 0)
-			.saturating_add(Weight::from_parts(0, 0))
-			.saturating_add(T::DbWeight::get().writes(1))
-	}
-	/// Storage: `Stake::UnbondingPeriod` (r:0 w:1)
-	/// Proof: `Stake::UnbondingPeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	fn set_unbonding_period() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 9_606_000 picoseconds.
-		Weight::from_parts(20_630_000, 0)
-			.saturating_add(Weight::from_parts(0, 0))
-			.saturating_add(T::DbWeight::get().writes(1))
-	}
 	/// Storage: `Stake::Ledgers` (r:513 w:512)
 	/// Proof: `Stake::Ledgers` (`max_values`: None, `max_size`: Some(433), added: 2908, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:512 w:512)

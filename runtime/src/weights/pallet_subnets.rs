@@ -198,30 +198,6 @@ impl<T: frame_system::Config> pallet_subnets::WeightInfo for WeightInfo<T> {
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	/// Storage: `Subnets::NetworkParams` (r:0 w:1)
-	/// Proof: `Subnets::NetworkParams` (`max_values`: Some(1), `max_size`: Some(22), added: 517, mode: `MaxEncodedLen`)
-	fn set_network_params() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 9_506_000 picoseconds.
-		Weight::from_parts(24_293_000, 0)
-			.saturating_add(Weight::from_parts(0, 0))
-			.saturating_add(T::DbWeight::get().writes(1))
-	}
-	/// Storage: `Subnets::Bounds` (r:0 w:1)
-	/// Proof: `Subnets::Bounds` (`max_values`: Some(1), `max_size`: Some(136), added: 631, mode: `MaxEncodedLen`)
-	/// Storage: `Subnets::DefaultHyperparameters` (r:0 w:1)
-	/// Proof: `Subnets::DefaultHyperparameters` (`max_values`: Some(1), `max_size`: Some(121), added: 616, mode: `MaxEncodedLen`)
-	fn set_hyperparameter_bounds() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 10_637_000 picoseconds.
-		Weight::from_parts(14_564_000, 0)
-			.saturating_add(Weight::from_parts(0, 0))
-			.saturating_add(T::DbWeight::get().writes(2))
-	}
 	/// Storage: `Subnets::Subnets` (r:129 w:0)
 	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::LastAdjustment` (r:128 w:128)

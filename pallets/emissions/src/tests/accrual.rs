@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::{pallet::*, SubnetEmissionInfo, REWARD_PER_STAKE_SCALE};
-use polkadot_sdk::{frame_support::assert_ok, sp_runtime::Perbill};
+use polkadot_sdk::sp_runtime::Perbill;
 
 #[test]
 fn nothing_accrues_without_permitted_stake() {
@@ -127,10 +127,7 @@ fn max_subnet_share_caps_what_one_subnet_is_paid() {
 	ExtBuilder::default().split(100, 0, 0).build_and_execute(|| {
 		open(1, 100);
 		open(2, 300);
-		assert_ok!(Emissions::set_max_subnet_share(
-			RuntimeOrigin::root(),
-			Perbill::from_percent(50)
-		));
+		MockMaxSubnetShare::set(&Perbill::from_percent(50));
 		run_blocks(4);
 		// 3_000 by stake, capped at half of the 4_000 accrued since its snapshot.
 		assert_eq!(Emissions::pending(2), 2_000);

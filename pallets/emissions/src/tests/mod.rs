@@ -6,7 +6,6 @@
 mod accrual;
 mod burns;
 mod genesis;
-mod governance;
 mod lifecycle;
 mod payout;
 mod properties;

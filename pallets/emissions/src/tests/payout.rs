@@ -165,7 +165,7 @@ fn a_new_split_applies_from_the_next_epoch() {
 			miners: polkadot_sdk::sp_runtime::Perbill::from_percent(50),
 			validators: polkadot_sdk::sp_runtime::Perbill::zero(),
 		};
-		polkadot_sdk::frame_support::assert_ok!(Emissions::set_split(RuntimeOrigin::root(), split));
+		MockSplit::set(&split);
 
 		let paid = pay(1, &[11], &[pct(100)], &[pct(100)], 100);
 

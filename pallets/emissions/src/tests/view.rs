@@ -1,8 +1,8 @@
 //! The runtime API's view of the schedule and the subnets.
 
 use super::*;
-use crate::DEFAULT_SPLIT;
 use polkadot_sdk::sp_runtime::Perbill;
+use verity_primitives::emissions::DEFAULT_SPLIT;
 use verity_primitives::emissions::{EmissionsView, SubnetEmissionView};
 
 #[test]

@@ -4,7 +4,6 @@ use crate::{mock::*, pallet::*};
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok},
 	pallet_session::SessionManager,
-	sp_runtime::DispatchError,
 };
 use verity_primitives::traits::StakeInterface;
 
@@ -92,68 +91,6 @@ fn retire_authority_fails_for_a_hotkey_that_is_not_a_candidate() {
 		assert_noop!(
 			Stake::retire_authority(RuntimeOrigin::signed(11)),
 			Error::<Test>::NotCandidate
-		);
-	});
-}
-
-#[test]
-fn set_authority_count_sets_the_count() {
-	ExtBuilder::default().build_and_execute(|| {
-		assert_ok!(Stake::set_authority_count(RuntimeOrigin::root(), MAX_AUTHORITIES));
-		assert_eq!(AuthorityCount::<Test>::get(), MAX_AUTHORITIES);
-		assert_eq!(stake_events(), vec![Event::AuthorityCountSet { count: MAX_AUTHORITIES }]);
-	});
-}
-
-#[test]
-fn set_authority_count_fails_out_of_bounds() {
-	ExtBuilder::default().build_and_execute(|| {
-		assert_noop!(
-			Stake::set_authority_count(RuntimeOrigin::root(), 0),
-			Error::<Test>::AuthorityCountOutOfBounds
-		);
-		assert_noop!(
-			Stake::set_authority_count(RuntimeOrigin::root(), MAX_AUTHORITIES + 1),
-			Error::<Test>::AuthorityCountOutOfBounds
-		);
-	});
-}
-
-#[test]
-fn set_authority_count_fails_for_a_signed_origin() {
-	ExtBuilder::default().build_and_execute(|| {
-		assert_noop!(
-			Stake::set_authority_count(RuntimeOrigin::signed(1), 1),
-			DispatchError::BadOrigin
-		);
-	});
-}
-
-#[test]
-fn set_unbonding_period_sets_the_period() {
-	ExtBuilder::default().build_and_execute(|| {
-		assert_ok!(Stake::set_unbonding_period(RuntimeOrigin::root(), MIN_UNBONDING));
-		assert_eq!(UnbondingPeriod::<Test>::get(), MIN_UNBONDING);
-		assert_eq!(stake_events(), vec![Event::UnbondingPeriodSet { blocks: MIN_UNBONDING }]);
-	});
-}
-
-#[test]
-fn set_unbonding_period_fails_below_the_minimum() {
-	ExtBuilder::default().build_and_execute(|| {
-		assert_noop!(
-			Stake::set_unbonding_period(RuntimeOrigin::root(), MIN_UNBONDING - 1),
-			Error::<Test>::UnbondingPeriodTooShort
-		);
-	});
-}
-
-#[test]
-fn set_unbonding_period_fails_for_a_signed_origin() {
-	ExtBuilder::default().build_and_execute(|| {
-		assert_noop!(
-			Stake::set_unbonding_period(RuntimeOrigin::signed(1), 100),
-			DispatchError::BadOrigin
 		);
 	});
 }

@@ -3,7 +3,7 @@
 use crate::{mock::*, pallet::*};
 
 #[test]
-fn genesis_holds_stakes_binds_hotkeys_and_sets_parameters() {
+fn genesis_holds_stakes_and_binds_hotkeys() {
 	ExtBuilder::default()
 		.stakes(&[(1, 11, 100), (2, 11, 50), (3, 12, 70)])
 		.candidates(&[11, 12])
@@ -15,37 +15,18 @@ fn genesis_holds_stakes_binds_hotkeys_and_sets_parameters() {
 			assert_eq!(TotalHotkeyStake::<Test>::get(11), 150);
 			assert_eq!(TotalStake::<Test>::get(), 220);
 			assert_eq!(AuthorityCandidates::<Test>::count(), 2);
-			assert_eq!(AuthorityCount::<Test>::get(), 3);
-			assert_eq!(UnbondingPeriod::<Test>::get(), UNBONDING);
 		});
-}
-
-#[test]
-fn default_genesis_uses_the_lower_bounds() {
-	let config = GenesisConfig::<Test>::default();
-	assert_eq!(config.authority_count, 1);
-	assert_eq!(config.unbonding_period, MIN_UNBONDING);
 }
 
 #[test]
 fn genesis_config_reads_camel_case_json() {
 	let json = r#"{
 		"stakes": [[1, 11, 100]],
-		"authorityCandidates": [11],
-		"authorityCount": 2,
-		"unbondingPeriod": 30
+		"authorityCandidates": [11]
 	}"#;
 	let config: GenesisConfig<Test> = serde_json::from_str(json).unwrap();
 	assert_eq!(config.stakes, vec![(1, 11, 100)]);
 	assert_eq!(config.authority_candidates, vec![11]);
-	assert_eq!(config.authority_count, 2);
-	assert_eq!(config.unbonding_period, 30);
-}
-
-#[test]
-#[should_panic(expected = "authority_count")]
-fn genesis_panics_on_an_authority_count_out_of_bounds() {
-	ExtBuilder::default().authority_count(MAX_AUTHORITIES + 1).build();
 }
 
 #[test]

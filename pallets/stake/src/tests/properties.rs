@@ -77,10 +77,10 @@ fn apply(op: &Op) -> (u128, u128) {
 			let _ = Stake::retire_authority(signed(hotkey));
 		}
 		Op::SetAuthorityCount { count } => {
-			let _ = Stake::set_authority_count(RuntimeOrigin::root(), count);
+			MockAuthorityCount::set(&count.max(1));
 		}
 		Op::SetUnbondingPeriod { blocks } => {
-			let _ = Stake::set_unbonding_period(RuntimeOrigin::root(), blocks);
+			MockUnbondingPeriod::set(&blocks.max(MIN_UNBONDING));
 		}
 		Op::Bind { coldkey, hotkey } => {
 			let _ = Stake::bind_hotkey(&coldkey, &hotkey);
@@ -103,7 +103,7 @@ fn apply(op: &Op) -> (u128, u128) {
 		Op::NewSession => {
 			if let Some(authorities) = Stake::new_session(1) {
 				assert!(!authorities.is_empty());
-				assert!(authorities.len() <= AuthorityCount::<Test>::get() as usize);
+				assert!(authorities.len() <= MockAuthorityCount::get() as usize);
 				assert!(authorities.iter().all(AuthorityCandidates::<Test>::contains_key));
 			}
 		}

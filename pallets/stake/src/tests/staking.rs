@@ -175,9 +175,9 @@ fn remove_stake_of_everything_keeps_the_ledger_until_withdrawn() {
 }
 
 #[test]
-fn remove_stake_unlocks_after_the_period_governance_set() {
+fn remove_stake_unlocks_after_the_network_parameters_period() {
 	ExtBuilder::default().build_and_execute(|| {
-		assert_ok!(Stake::set_unbonding_period(RuntimeOrigin::root(), 7));
+		MockUnbondingPeriod::set(&7);
 		assert_ok!(Stake::add_stake(RuntimeOrigin::signed(1), 11, 100));
 		assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(1), 11, 50));
 		assert_eq!(Ledgers::<Test>::get(11, 1).unwrap().unbonding.to_vec(), vec![chunk(50, 8)]);

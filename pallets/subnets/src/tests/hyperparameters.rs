@@ -159,11 +159,7 @@ fn set_hyperparameter_fails_when_kappa_is_out_of_bounds() {
 		let netuid = create_subnet(ALICE);
 		let mut bounds = bounds();
 		bounds.kappa = (100, 40_000);
-		assert_ok!(Subnets::set_hyperparameter_bounds(
-			RuntimeOrigin::root(),
-			Box::new(bounds),
-			Box::new(defaults())
-		));
+		MockBounds::set(&bounds);
 		assert_noop!(set(netuid, P::Kappa(99)), Error::<Test>::KappaOutOfBounds);
 		assert_noop!(set(netuid, P::Kappa(40_001)), Error::<Test>::KappaOutOfBounds);
 	});

@@ -1,9 +1,10 @@
 //! Random sequences of calls, valid and invalid, from several accounts: the invariants hold
 //! after every step.
 
-use crate::{mock::*, NetworkParameters};
+use crate::mock::*;
 use polkadot_sdk::sp_core::H256;
 use proptest::prelude::*;
+use verity_primitives::subnets::SubnetCreationParameters;
 use verity_primitives::{
 	subnets::{Endpoint, HardwareClass, Hyperparameter, IpAddress, Protocol},
 	traits::SubnetsInterface,
@@ -108,10 +109,17 @@ fn apply(action: Action) {
 			b"eu".to_vec(),
 			HardwareClass::Cpu,
 		),
-		Action::SetNetworkParams { max_subnets, min_lock } => Subnets::set_network_params(
-			RuntimeOrigin::root(),
-			NetworkParameters { max_subnets, min_lock, lock_reduction_interval: 50 },
-		),
+		// Governance's values pass pallet-network-parameters' checks.
+		Action::SetNetworkParams { max_subnets, min_lock } => {
+			if (1..=MAX_SUBNETS_LIMIT).contains(&max_subnets) && min_lock > 0 {
+				MockSubnetCreation::set(&SubnetCreationParameters {
+					max_subnets,
+					min_lock,
+					lock_reduction_interval: 50,
+				});
+			}
+			Ok(())
+		}
 		Action::SetPruningScores { netuid, scores } => {
 			Subnets::set_pruning_scores(netuid, &scores);
 			Ok(())

@@ -244,11 +244,7 @@ fn register_burns_nothing_when_the_burn_is_zero() {
 		let netuid = create_subnet(ALICE);
 		let mut bounds = bounds();
 		bounds.burn = (0, 10_000);
-		assert_ok!(Subnets::set_hyperparameter_bounds(
-			RuntimeOrigin::root(),
-			Box::new(bounds),
-			Box::new(defaults())
-		));
+		MockBounds::set(&bounds);
 		assert_ok!(Subnets::set_hyperparameter(
 			RuntimeOrigin::signed(ALICE),
 			netuid,
