@@ -205,7 +205,7 @@ fn the_network_parameters_origin_changes_parameters_but_is_not_root() {
 			DispatchError::BadOrigin
 		);
 		assert_noop!(
-			frame_system::Pallet::<Runtime>::remark_with_event(network, vec![1]),
+			frame_system::Pallet::<Runtime>::set_heap_pages(network, 128),
 			DispatchError::BadOrigin
 		);
 	});
@@ -250,7 +250,7 @@ fn a_network_parameters_referendum_cannot_take_the_root_track() {
 	dev_chain().execute_with(|| {
 		// A call that needs root, proposed with the network-parameters origin, passes the vote
 		// but fails at dispatch: the origin is the track's, not root.
-		let call = RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![7] });
+		let call = RuntimeCall::System(frame_system::Call::set_heap_pages { pages: 128 });
 		let index = propose(call, OriginCaller::Origins(origins::Origin::NetworkParameters));
 		vote(index, true, &MAJORITY);
 		run_to_block(20);
@@ -263,10 +263,12 @@ fn a_network_parameters_referendum_cannot_take_the_root_track() {
 				}
 			)
 		)));
-		assert!(!System::events().iter().any(|record| matches!(
-			record.event,
-			verity_runtime::RuntimeEvent::System(frame_system::Event::Remarked { .. })
-		)));
+		assert_eq!(
+			polkadot_sdk::frame_support::storage::unhashed::get_raw(
+				polkadot_sdk::sp_core::storage::well_known_keys::HEAP_PAGES
+			),
+			None
+		);
 	});
 }
 

@@ -18,10 +18,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
+import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 
-import { submitAndWaitInBlock, waitForBlockNumber, waitForUpdate } from './lib/chain.js';
+import { errorOf, submitAndWaitInBlock, waitForBlockNumber, waitForUpdate } from './lib/chain.js';
 import { useDevNode } from './lib/node.js';
 
 const VRT = 10n ** 12n;
@@ -36,18 +37,9 @@ function upgradeWasmPath() {
   return path.join(target, 'release', 'wbuild', 'verity-runtime', 'upgrade_test_wasm_binary.rs.compact.compressed.wasm');
 }
 
-/** `Pallet.Error` of a failed dispatch, or null when it succeeded. */
-function errorOf(api, dispatchError) {
-  if (!dispatchError) return null;
-  if (dispatchError.isModule) {
-    const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-    return `${section}.${name}`;
-  }
-  return dispatchError.toString();
-}
-
 describe('governance on verity-node --dev', () => {
   let api;
+  let node; // the started node: its RPC port
   let accounts; // the well-known dev accounts, Alice first
 
   const send = async (tx, signer) => {
@@ -63,18 +55,39 @@ describe('governance on verity-node --dev', () => {
     events.find(({ event }) => event.section === section && event.method === method)?.event;
 
   /**
+   * The events of block `hash`, decoded with the metadata of the block's own runtime (the
+   * upgrade test crosses a runtime change; the api may still be switching metadata, hence the
+   * retries).
+   */
+  const eventsAt = async (hash) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const apiAt = await api.at(hash);
+        return (await apiAt.query.system.events()).map(({ event }) => event);
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  };
+
+  /**
    * Waits for a block whose events `check` accepts (it returns a value, not undefined);
    * resolves with { value, number, hash }.
    */
   const waitForEvents = (check, what) =>
     waitForUpdate(
       (callback) => api.rpc.chain.subscribeNewHeads(async (header) => {
-        const events = await api.query.system.events.at(header.hash);
-        callback({ header, events });
+        try {
+          callback({ header, events: await eventsAt(header.hash) });
+        } catch (error) {
+          callback({ header, error });
+        }
       }),
-      ({ header, events }) => {
-        const value = check(events.map(({ event }) => event));
-        return value === undefined ? undefined : { value, number: header.number.toNumber(), hash: header.hash };
+      ({ header, events, error }) => {
+        if (error) throw error;
+        const value = check(events);
+        return value === undefined ? undefined : { value, events, number: header.number.toNumber(), hash: header.hash };
       },
       REFERENDUM_TIMEOUT_MS,
       what,
@@ -127,6 +140,7 @@ describe('governance on verity-node --dev', () => {
   };
 
   useDevNode(async (started) => {
+    node = started;
     api = started.api;
     await cryptoWaitReady();
     const keyring = new Keyring({ type: 'sr25519' });
@@ -213,24 +227,54 @@ describe('governance on verity-node --dev', () => {
     assert.equal((await api.query.referenda.referendumInfoFor(index)).unwrap().asOngoing.track.toNumber(), 0);
     // Eight holders, 80,000 VRT each: 53% support, above the root track's 50% from the start.
     await vote(index, accounts.slice(0, 8).map((signer) => [signer, true, 80_000n * VRT, 'Locked1x']));
-    const enacted = await waitForEnactment(index);
-    const events = (await api.query.system.events.at(enacted.hash)).map(({ event }) => event);
-    assert.ok(events.some((e) => e.section === 'system' && e.method === 'CodeUpdated'), 'System.CodeUpdated in the enactment block');
-
-    // The next blocks run the new runtime, and GRANDPA goes on finalizing.
-    const after = await waitForBlockNumber((cb) => api.rpc.chain.subscribeNewHeads(cb), BigInt(enacted.number + 3), 60_000, `block #${enacted.number + 3}`);
-    const version = await api.rpc.state.getRuntimeVersion(after.hash);
-    assert.equal(version.specVersion.toNumber(), NODE_SPEC_VERSION + 1);
-    assert.equal(version.specName.toString(), 'verity');
-    const last = await api.query.system.lastRuntimeUpgrade();
-    assert.equal(last.unwrap().specVersion.toNumber(), NODE_SPEC_VERSION + 1);
-    await waitForUpdate(
-      (cb) => api.rpc.chain.subscribeFinalizedHeads(cb),
-      (header) => (header.number.toNumber() > enacted.number + 1 ? header : undefined),
-      60_000,
-      `a finalized block after the upgrade (#${enacted.number})`,
+    await waitForEvents(
+      (events) => events.find((e) => e.section === 'referenda' && e.method === 'Confirmed' && e.data[0].toNumber() === index),
+      `referendum ${index} to be confirmed`,
     );
-    // Transactions still go through under the new runtime.
-    await sendOk(api.tx.system.remark('after the upgrade'), accounts[1]);
+    // The enactment block stores the new code: from its state on, the node reports the new
+    // version. (Its events are not decoded here: @polkadot/api switches metadata at that block.)
+    const enacted = await waitForUpdate(
+      (callback) => api.rpc.chain.subscribeNewHeads(async (header) => {
+        try {
+          callback({ header, version: await api.rpc.state.getRuntimeVersion(header.hash) });
+        } catch (error) {
+          callback({ header, error });
+        }
+      }),
+      ({ header, version, error }) => {
+        if (error) throw error;
+        return version.specVersion.toNumber() > NODE_SPEC_VERSION ? { number: header.number.toNumber(), hash: header.hash } : undefined;
+      },
+      REFERENDUM_TIMEOUT_MS,
+      `referendum ${index} to upgrade the runtime`,
+    );
+    // A wallet connecting now sees the new runtime (a fresh connection: the metadata of a
+    // runtime built with other features may number its types differently, and the long-lived
+    // connection switches in the middle of its subscriptions).
+    const fresh = await ApiPromise.create({ provider: new WsProvider(`ws://127.0.0.1:${node.rpcPort}`), noInitWarn: true });
+    try {
+      assert.equal(fresh.runtimeVersion.specVersion.toNumber(), NODE_SPEC_VERSION + 1);
+      assert.equal(fresh.runtimeVersion.specName.toString(), 'verity');
+      assert.ok((await fresh.query.referenda.referendumInfoFor(index)).unwrap().isApproved);
+      // The chain's code is exactly the runtime the referendum proposed.
+      assert.equal((await fresh.rpc.state.getStorageHash('0x3a636f6465', enacted.hash)).toHex(), blake2AsHex(code));
+
+      // The next blocks run the new runtime, and GRANDPA goes on finalizing.
+      const after = await waitForBlockNumber((cb) => fresh.rpc.chain.subscribeNewHeads(cb), BigInt(enacted.number + 3), 60_000, `block #${enacted.number + 3}`);
+      assert.equal((await fresh.rpc.state.getRuntimeVersion(after.hash)).specVersion.toNumber(), NODE_SPEC_VERSION + 1);
+      const last = await fresh.query.system.lastRuntimeUpgrade();
+      assert.equal(last.unwrap().specVersion.toNumber(), NODE_SPEC_VERSION + 1);
+      await waitForUpdate(
+        (cb) => fresh.rpc.chain.subscribeFinalizedHeads(cb),
+        (header) => (header.number.toNumber() > enacted.number + 1 ? header : undefined),
+        60_000,
+        `a finalized block after the upgrade (#${enacted.number})`,
+      );
+      // Transactions still go through under the new runtime.
+      const { dispatchError } = await submitAndWaitInBlock(fresh.tx.system.remark('after the upgrade'), accounts[1], 60_000);
+      assert.equal(errorOf(fresh, dispatchError), null);
+    } finally {
+      await fresh.disconnect();
+    }
   });
 });

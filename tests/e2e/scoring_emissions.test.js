@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
-import { submitAndWaitInBlock, waitForUpdate } from './lib/chain.js';
+import { errorOf, submitAndWaitInBlock, waitForUpdate } from './lib/chain.js';
 import { useDevNode } from './lib/node.js';
 
 const VRT = 10n ** 12n;
@@ -30,16 +30,6 @@ const WEIGHTS = [
   [6_000, 3_000, 1_000],
   [1_000, 3_000, 6_000],
 ];
-
-/** `Pallet.Error` of a failed dispatch, or null when it succeeded. */
-function errorOf(api, dispatchError) {
-  if (!dispatchError) return null;
-  if (dispatchError.isModule) {
-    const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-    return `${section}.${name}`;
-  }
-  return dispatchError.toString();
-}
 
 /** An event's fields by (camelCase) name. */
 function fieldsOf(event) {

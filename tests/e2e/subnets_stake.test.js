@@ -9,22 +9,12 @@ import { describe, it } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
-import { submitAndWaitInBlock, waitForBlockNumber } from './lib/chain.js';
+import { errorOf, submitAndWaitInBlock, waitForBlockNumber } from './lib/chain.js';
 import { useDevNode } from './lib/node.js';
 
 const VRT = 10n ** 12n;
 const TEST_TIMEOUT_MS = 120_000;
 const DEV_UNBONDING_PERIOD = 20; // blocks, from the development preset
-
-/** `Pallet.Error` of a failed dispatch, or null when it succeeded. */
-function errorOf(api, dispatchError) {
-  if (!dispatchError) return null;
-  if (dispatchError.isModule) {
-    const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-    return `${section}.${name}`;
-  }
-  return dispatchError.toString();
-}
 
 /** The events of one extrinsic as `section.method` → data. */
 function eventsNamed(events, section, method) {

@@ -75,3 +75,13 @@ export function submitAndWaitInBlock(tx, signer, timeoutMs = 60_000) {
     `transaction ${tx.method.section}.${tx.method.method} to be included in a block`,
   );
 }
+
+/** `section.Error` of a failed dispatch (or its text when not a module error), or null when it succeeded. */
+export function errorOf(api, dispatchError) {
+  if (!dispatchError) return null;
+  if (dispatchError.isModule) {
+    const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+    return `${section}.${name}`;
+  }
+  return dispatchError.toString();
+}
