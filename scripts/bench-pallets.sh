@@ -16,7 +16,7 @@ verity_step "build node with runtime-benchmarks" \
 
 pallets=("$@")
 [ ${#pallets[@]} -gt 0 ] || pallets=(pallet_stake pallet_subnets pallet_scoring pallet_emissions
-  pallet_network_parameters frame_system pallet_preimage pallet_scheduler pallet_referenda
+  pallet_evaluations pallet_network_parameters frame_system pallet_preimage pallet_scheduler pallet_referenda
   pallet_conviction_voting)
 steps="${VERITY_BENCH_STEPS:-20}"
 repeat="${VERITY_BENCH_REPEAT:-10}"
@@ -30,7 +30,7 @@ for pallet in "${pallets[@]}"; do
       --output "runtime/src/weights/$pallet.rs"
   # The runtime reaches FRAME (and FRAME's own pallets) through the polkadot-sdk umbrella crate.
   case "$pallet" in
-    frame_system|pallet_stake|pallet_subnets|pallet_scoring|pallet_emissions|pallet_network_parameters)
+    frame_system|pallet_stake|pallet_subnets|pallet_scoring|pallet_emissions|pallet_evaluations|pallet_network_parameters)
       imports="frame_support, frame_system" ;;
     *) imports="frame_support, frame_system, $pallet" ;;
   esac

@@ -35,8 +35,8 @@ export VERITY_NODE_BIN
 # their unit tests run against the mock.
 VERITY_CHAIN_PACKAGES=(-p verity-node -p verity-runtime -p verity-primitives)
 VERITY_PALLET_PACKAGES=(-p pallet-subnets -p pallet-stake -p pallet-scoring -p pallet-emissions
-  -p pallet-network-parameters -p verity-yuma
-  --features pallet-subnets/runtime-benchmarks,pallet-stake/runtime-benchmarks,pallet-scoring/runtime-benchmarks,pallet-emissions/runtime-benchmarks,pallet-network-parameters/runtime-benchmarks)
+  -p pallet-network-parameters -p pallet-evaluations -p verity-yuma
+  --features pallet-subnets/runtime-benchmarks,pallet-stake/runtime-benchmarks,pallet-scoring/runtime-benchmarks,pallet-emissions/runtime-benchmarks,pallet-network-parameters/runtime-benchmarks,pallet-evaluations/runtime-benchmarks)
 VERITY_TOOL_PACKAGES=(-p verity-evaluator -p verity-cli --features verity-cli/gpu)
 
 # cargo with the toolchain that has the wasm32v1-none standard library.

@@ -76,6 +76,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_subnets, Subnets]
 	[pallet_scoring, Scoring]
 	[pallet_emissions, Emissions]
+	[pallet_evaluations, Evaluations]
 	[pallet_network_parameters, NetworkParameters]
 	[pallet_preimage, Preimage]
 	[pallet_scheduler, Scheduler]
@@ -146,5 +147,56 @@ impl verity_primitives::traits::NetworkBenchmarkHelper<AccountId> for NetworkBen
 			hotkeys.push(hotkey);
 		}
 		(netuid, hotkeys)
+	}
+}
+
+#[allow(clippy::expect_used)]
+impl pallet_evaluations::BenchmarkHelper<AccountId> for NetworkBenchmarkHelper {
+	fn verified_subnet(
+		neurons: u16,
+		validators: u16,
+		dataset_root: polkadot_sdk::sp_core::H256,
+		samples: u32,
+	) -> (NetUid, Vec<AccountId>) {
+		use verity_primitives::{
+			scoring::NeuronScore,
+			subnets::{EvaluationMode, Hyperparameter},
+			traits::NetworkBenchmarkHelper as _,
+		};
+		let (netuid, hotkeys) = Self::subnet_with_neurons(neurons, validators);
+		let owner: AccountId = frame_benchmarking::account("subnet-owner", 0, 0);
+		for param in [
+			Hyperparameter::EvaluationMode(EvaluationMode::Verified),
+			Hyperparameter::DatasetRoot(dataset_root),
+			Hyperparameter::SamplesPerEvaluation(samples),
+			Hyperparameter::AuditProbability(polkadot_sdk::sp_runtime::Perbill::one()),
+		] {
+			Subnets::set_hyperparameter(RuntimeOrigin::signed(owner.clone()), netuid, param)
+				.expect("hyperparameter inside bounds");
+		}
+		let scores: Vec<NeuronScore> = (0..neurons)
+			.map(|uid| NeuronScore { validator_permit: uid < validators, ..Default::default() })
+			.collect();
+		pallet_scoring::Scores::<Runtime>::insert(
+			netuid,
+			polkadot_sdk::frame_support::BoundedVec::truncate_from(scores),
+		);
+		(netuid, hotkeys)
+	}
+
+	fn commit_model(
+		netuid: NetUid,
+		hotkey: &AccountId,
+		root: polkadot_sdk::sp_core::H256,
+		size: u64,
+	) {
+		Subnets::commit_model(
+			RuntimeOrigin::signed(hotkey.clone()),
+			netuid,
+			root,
+			size,
+			verity_primitives::subnets::MODEL_FORMAT_VERSION,
+		)
+		.expect("model committed");
 	}
 }

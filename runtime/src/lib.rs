@@ -215,6 +215,9 @@ mod runtime {
 	#[runtime::pallet_index(13)]
 	pub type Emissions = pallet_emissions;
 
+	#[runtime::pallet_index(20)]
+	pub type Evaluations = pallet_evaluations;
+
 	#[runtime::pallet_index(6)]
 	pub type Session = polkadot_sdk::pallet_session;
 	#[runtime::pallet_index(7)]

@@ -9,6 +9,7 @@ extern crate alloc;
 
 pub mod api;
 pub mod emissions;
+pub mod evaluations;
 pub mod scoring;
 pub mod stake;
 pub mod subnets;

@@ -3,6 +3,7 @@
 
 use crate::{
 	emissions::EmissionSplit,
+	evaluations::EvaluationParameters,
 	stake::SlashOutcome,
 	subnets::{
 		HyperparameterBounds, Hyperparameters, ModelCommitment, NetUid, SubnetCreationParameters,
@@ -207,8 +208,57 @@ pub trait NetworkParametersInterface<BlockNumber> {
 	fn hyperparameter_bounds() -> HyperparameterBounds;
 	/// The hyperparameters new subnets start from (`pallet-subnets`).
 	fn default_hyperparameters() -> Hyperparameters;
+	/// Stakes, rewards, slashes and windows of evaluations, audits and disputes
+	/// (`pallet-evaluations`). Implementations that do not govern them give the defaults.
+	fn evaluation_parameters() -> EvaluationParameters {
+		EvaluationParameters::default()
+	}
 	/// Sets the subnet creation parameters without the governance origin or checks, for the
 	/// benchmarks of the pallets that read them.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_subnet_creation(params: SubnetCreationParameters);
+}
+
+/// What `pallet-evaluations` needs of `pallet-scoring`: epochs, permits, and the weights rows
+/// that evaluations produce on verified subnets.
+pub trait ScoringInterface<AccountId> {
+	/// How many epochs the subnet has run: the epoch evaluations are submitted for.
+	fn epoch_index(netuid: NetUid) -> u64;
+	/// The UIDs that hold a validator permit (from the subnet's last epoch), ascending.
+	fn permitted_validators(netuid: NetUid) -> Vec<Uid>;
+	/// Whether the neuron at `uid` holds a validator permit.
+	fn has_validator_permit(netuid: NetUid, uid: Uid) -> bool {
+		Self::permitted_validators(netuid).binary_search(&uid).is_ok()
+	}
+	/// Sets the weights row of the validator at `uid` from its evaluations: `entries` replace
+	/// the row (`fresh`) or are merged into it (later batches of the same epoch), zero
+	/// weights removing entries. An empty result removes the row.
+	fn set_evaluated_weights(netuid: NetUid, uid: Uid, entries: &[(Uid, u16)], fresh: bool);
+	/// The most `set_evaluated_weights` costs.
+	fn set_evaluated_weights_weight() -> Weight;
+}
+
+/// Learns when a subnet's epoch has run (`pallet-evaluations` fixes the next epoch's seed).
+pub trait EpochObserver {
+	/// The subnet's epoch just ran; `epoch` is the index of the epoch that starts now.
+	fn on_epoch(netuid: NetUid, epoch: u64);
+	/// The most `on_epoch` costs.
+	fn on_epoch_weight() -> Weight;
+}
+
+impl EpochObserver for () {
+	fn on_epoch(_: NetUid, _: u64) {}
+	fn on_epoch_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+/// Issues rewards outside the epoch payout (audit rewards) as new stake, counted against the
+/// issuance cap (`pallet-emissions` implements it).
+pub trait RewardIssuer<AccountId> {
+	/// Mints up to `amount` as stake on `hotkey` (less when the cap is near); returns what was
+	/// minted.
+	fn issue_reward(hotkey: &AccountId, amount: Balance) -> Balance;
+	/// The most `issue_reward` costs.
+	fn issue_reward_weight() -> Weight;
 }

@@ -9,7 +9,7 @@ use polkadot_sdk::frame_benchmarking;
 use polkadot_sdk::sp_runtime::{traits::One, Perquintill, Saturating};
 use verity_primitives::{
 	subnets::{NetUid, MAX_UIDS_LIMIT, MAX_VALIDATORS_LIMIT},
-	traits::{EpochPayout, NetworkBenchmarkHelper},
+	traits::{EpochPayout, NetworkBenchmarkHelper, RewardIssuer},
 	Balance,
 };
 
@@ -118,6 +118,22 @@ mod benchmarks {
 		}
 
 		assert!(!SubnetEmission::<T>::contains_key(netuid));
+	}
+
+	/// An audit reward minted as stake on a staked hotkey.
+	#[benchmark]
+	fn issue_reward() -> Result<(), BenchmarkError> {
+		let (_, hotkeys) = T::BenchmarkHelper::subnet_with_neurons(1, 1);
+		let hotkey = hotkeys.first().ok_or(BenchmarkError::Stop("no hotkey"))?;
+		let issued = Issued::<T>::get();
+
+		#[block]
+		{
+			let _ = <Pallet<T> as RewardIssuer<T::AccountId>>::issue_reward(hotkey, 1_000);
+		}
+
+		assert_eq!(Issued::<T>::get(), issued.saturating_add(1_000));
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);

@@ -5,6 +5,7 @@
 use crate::{pallet::*, weights::WeightInfo};
 use alloc::vec::Vec;
 use polkadot_sdk::{
+	frame_support::storage::with_storage_layer,
 	frame_support::traits::{
 		fungible::{self, Inspect},
 		Get, Imbalance, OnUnbalanced,
@@ -15,7 +16,9 @@ use verity_primitives::{
 	emissions::{EmissionsView, SubnetEmissionView},
 	subnets::{NetUid, Uid},
 	traits::NetworkParametersInterface as _,
-	traits::{BurnLedger, EmissionPayout, EpochPayout, SubnetLifecycle},
+	traits::{
+		BurnLedger, EmissionPayout, EpochPayout, RewardIssuer, StakeInterface, SubnetLifecycle,
+	},
 	Balance,
 };
 
@@ -26,6 +29,29 @@ impl<T: Config> EmissionPayout<T::AccountId> for Pallet<T> {
 
 	fn pay_epoch_weight(neurons: u32, validators: u32) -> Weight {
 		T::WeightInfo::pay_epoch(neurons, validators)
+	}
+}
+
+impl<T: Config> RewardIssuer<T::AccountId> for Pallet<T> {
+	/// Mints as stake on `hotkey` (shared with its delegators), at most what is left under
+	/// [`Config::IssuanceCap`], and counts it as [`Issued`]. A failed distribution mints
+	/// nothing.
+	fn issue_reward(hotkey: &T::AccountId, amount: Balance) -> Balance {
+		let amount = amount.min(T::IssuanceCap::get().saturating_sub(Issued::<T>::get()));
+		if amount == 0 {
+			return 0;
+		}
+		let minted =
+			with_storage_layer(|| T::Stake::distribute_reward(hotkey, amount)).unwrap_or(0);
+		if minted > 0 {
+			Issued::<T>::mutate(|issued| issued.saturating_accrue(minted));
+			Self::deposit_event(Event::RewardIssued { hotkey: hotkey.clone(), amount: minted });
+		}
+		minted
+	}
+
+	fn issue_reward_weight() -> Weight {
+		T::WeightInfo::issue_reward()
 	}
 }
 

@@ -166,6 +166,8 @@ pub mod pallet {
 		/// A dissolved subnet forfeited what it had accrued since its last epoch; it is never
 		/// minted.
 		EmissionForfeited { netuid: NetUid, pending: Balance },
+		/// A reward outside the epoch payout (an audit's) was minted as stake on `hotkey`.
+		RewardIssued { hotkey: T::AccountId, amount: Balance },
 	}
 
 	#[pallet::hooks]

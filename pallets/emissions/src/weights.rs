@@ -30,6 +30,7 @@ pub trait WeightInfo {
 	fn on_initialize() -> Weight;
 	fn pay_epoch(n: u32, v: u32, ) -> Weight;
 	fn on_subnet_dissolved() -> Weight;
+	fn issue_reward() -> Weight;
 }
 
 /// Weights for `pallet_emissions` using the Substrate node and recommended hardware.
@@ -124,6 +125,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Emissions::Issued` (r:1 w:1)
+	/// Storage: `Stake::StakingHotkeys`, `Stake::Ledgers`, `Stake::TotalStake`, `Balances::Holds` (one staker)
+	fn issue_reward() -> Weight {
+		Weight::from_parts(100_000_000, 10_000)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
 }
 
 // For backwards compatibility and tests.
@@ -150,5 +158,10 @@ impl WeightInfo for () {
 		Weight::from_parts(25_000_000, 3541)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn issue_reward() -> Weight {
+		Weight::from_parts(100_000_000, 10_000)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 }

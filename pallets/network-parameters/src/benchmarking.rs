@@ -7,6 +7,7 @@ use polkadot_sdk::frame_benchmarking::v2::*;
 use sp_runtime::Perbill;
 use verity_primitives::{
 	emissions::EmissionSplit,
+	evaluations::EvaluationParameters,
 	subnets::{default_hyperparameter_bounds, default_hyperparameters, SubnetCreationParameters},
 };
 
@@ -84,6 +85,16 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, Box::new(bounds), Box::new(defaults));
 		assert_eq!(Bounds::<T>::get(), bounds);
 		assert_eq!(DefaultHyperparameters::<T>::get(), defaults);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_evaluation_parameters() -> Result<(), BenchmarkError> {
+		let origin = origin::<T>()?;
+		let params = EvaluationParameters { audit_window: 7, ..Default::default() };
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, params);
+		assert_eq!(Evaluation::<T>::get(), params);
 		Ok(())
 	}
 

@@ -6,6 +6,7 @@ use polkadot_sdk::{
 };
 use verity_primitives::{
 	emissions::EmissionSplit,
+	evaluations::{EvaluationParameters, MAX_SAMPLES_LIMIT},
 	subnets::{
 		HyperparameterBounds, Hyperparameters, SubnetCreationParameters, KNOWN_MODEL_FAMILIES,
 		MAX_UIDS_LIMIT, MAX_VALIDATORS_LIMIT,
@@ -57,8 +58,8 @@ pub fn subnet_creation<T: Config>(params: &SubnetCreationParameters) -> Result<(
 	check(params.lock_reduction_interval != 0, Error::ZeroLockReductionInterval)
 }
 
-/// Every bound has `min ≤ max`, no lower bound is 0 where 0 stalls a subnet, and `max_uids` and
-/// `max_validators` stay under their hard limits.
+/// Every bound has `min ≤ max`, no lower bound is 0 where 0 stalls a subnet, and `max_uids`,
+/// `max_validators` and `samples_per_evaluation` stay under their hard limits.
 pub fn hyperparameter_bounds<T: Config>(b: &HyperparameterBounds) -> Result<(), Error<T>> {
 	let ordered = b.tempo.0 <= b.tempo.1
 		&& b.max_uids.0 <= b.max_uids.1
@@ -81,7 +82,17 @@ pub fn hyperparameter_bounds<T: Config>(b: &HyperparameterBounds) -> Result<(), 
 		&& b.adjustment_interval.0 != 0;
 	check(no_stalling_zero, Error::ZeroLowerBound)?;
 	check(b.max_uids.1 <= MAX_UIDS_LIMIT, Error::MaxUidsBoundTooHigh)?;
-	check(b.max_validators.1 <= MAX_VALIDATORS_LIMIT, Error::MaxValidatorsBoundTooHigh)
+	check(b.max_validators.1 <= MAX_VALIDATORS_LIMIT, Error::MaxValidatorsBoundTooHigh)?;
+	check(b.samples_per_evaluation.1 <= MAX_SAMPLES_LIMIT, Error::SamplesBoundTooHigh)
+}
+
+/// Evaluators have stake at risk, a wrong evaluation loses some of it, and every delay and
+/// window is at least a block.
+pub fn evaluation_parameters<T: Config>(p: &EvaluationParameters) -> Result<(), Error<T>> {
+	check(p.min_stake != 0, Error::ZeroEvaluatorStake)?;
+	check(!p.slash_fraction.is_zero(), Error::ZeroSlashFraction)?;
+	let windows = [p.audit_delay, p.audit_window, p.reveal_window, p.referee_window];
+	check(windows.iter().all(|blocks| *blocks != 0), Error::ZeroEvaluationWindow)
 }
 
 /// The defaults of new subnets lie inside `b` and agree with each other.

@@ -51,6 +51,7 @@ pub mod pallet {
 	use sp_runtime::Perbill;
 	use verity_primitives::{
 		emissions::{EmissionSplit, DEFAULT_SPLIT},
+		evaluations::EvaluationParameters,
 		subnets::{
 			default_hyperparameter_bounds, default_hyperparameters, HyperparameterBounds,
 			Hyperparameters, SubnetCreationParameters,
@@ -147,6 +148,10 @@ pub mod pallet {
 	pub type DefaultHyperparameters<T: Config> =
 		StorageValue<_, Hyperparameters, ValueQuery, DefaultDefaultHyperparameters>;
 
+	/// Stakes, rewards, slashes and windows of evaluations, audits and disputes.
+	#[pallet::storage]
+	pub type Evaluation<T: Config> = StorageValue<_, EvaluationParameters, ValueQuery>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -162,6 +167,8 @@ pub mod pallet {
 		SubnetCreationSet { params: SubnetCreationParameters },
 		/// Owners' hyperparameters must lie in new bounds; new subnets start from new defaults.
 		HyperparameterBoundsSet,
+		/// Evaluations, audits and disputes follow these parameters from now on.
+		EvaluationParametersSet { params: EvaluationParameters },
 	}
 
 	#[pallet::error]
@@ -197,6 +204,15 @@ pub mod pallet {
 		MaxValidatorsAboveMaxUids,
 		/// The default model family is not one the evaluator knows.
 		ModelFamilyUnknown,
+		/// The upper bound of `samples_per_evaluation` is above the limit of 4,096 a dispute
+		/// can reveal.
+		SamplesBoundTooHigh,
+		/// The evaluators' minimum stake is 0: a wrong evaluation would risk nothing.
+		ZeroEvaluatorStake,
+		/// The slash fraction is 0: a wrong evaluation would cost nothing.
+		ZeroSlashFraction,
+		/// An audit delay or a window is 0 blocks.
+		ZeroEvaluationWindow,
 	}
 
 	#[pallet::hooks]
@@ -349,6 +365,27 @@ pub mod pallet {
 			Self::deposit_event(Event::HyperparameterBoundsSet);
 			Ok(())
 		}
+
+		/// Sets the parameters of evaluations, audits and disputes.
+		///
+		/// Origin: root or the network-parameters track.
+		///
+		/// Errors: [`Error::ZeroEvaluatorStake`], [`Error::ZeroSlashFraction`],
+		/// [`Error::ZeroEvaluationWindow`].
+		///
+		/// Events: [`Event::EvaluationParametersSet`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_evaluation_parameters())]
+		pub fn set_evaluation_parameters(
+			origin: OriginFor<T>,
+			params: EvaluationParameters,
+		) -> DispatchResult {
+			T::ParametersOrigin::ensure_origin(origin)?;
+			checks::evaluation_parameters::<T>(&params)?;
+			Evaluation::<T>::put(params);
+			Self::deposit_event(Event::EvaluationParametersSet { params });
+			Ok(())
+		}
 	}
 
 	#[pallet::genesis_config]
@@ -367,6 +404,8 @@ pub mod pallet {
 		pub bounds: HyperparameterBounds,
 		/// The hyperparameters new subnets start from.
 		pub default_hyperparameters: Hyperparameters,
+		/// The parameters of evaluations, audits and disputes.
+		pub evaluation: EvaluationParameters,
 	}
 
 	impl<T: Config> Default for GenesisConfig<T> {
@@ -379,6 +418,7 @@ pub mod pallet {
 				subnet_creation: DefaultSubnetCreation::<T>::get(),
 				bounds: default_hyperparameter_bounds(),
 				default_hyperparameters: default_hyperparameters(),
+				evaluation: EvaluationParameters::default(),
 			}
 		}
 	}
@@ -395,7 +435,8 @@ pub mod pallet {
 				.and(checks::default_hyperparameters::<T>(
 					&self.default_hyperparameters,
 					&self.bounds,
-				));
+				))
+				.and(checks::evaluation_parameters::<T>(&self.evaluation));
 			if let Err(error) = checked {
 				panic!("invalid network-parameters genesis: {error:?}");
 			}
@@ -406,6 +447,7 @@ pub mod pallet {
 			SubnetCreation::<T>::put(self.subnet_creation);
 			Bounds::<T>::put(self.bounds);
 			DefaultHyperparameters::<T>::put(self.default_hyperparameters);
+			Evaluation::<T>::put(self.evaluation);
 		}
 	}
 }
@@ -432,6 +474,7 @@ impl<T: Config> Pallet<T> {
 		checks::hyperparameter_bounds::<T>(&bounds).map_err(as_state_error)?;
 		checks::default_hyperparameters::<T>(&DefaultHyperparameters::<T>::get(), &bounds)
 			.map_err(as_state_error)?;
+		checks::evaluation_parameters::<T>(&Evaluation::<T>::get()).map_err(as_state_error)?;
 		Ok(())
 	}
 }
@@ -465,6 +508,10 @@ impl<T: Config> verity_primitives::traits::NetworkParametersInterface<BlockNumbe
 
 	fn default_hyperparameters() -> verity_primitives::subnets::Hyperparameters {
 		DefaultHyperparameters::<T>::get()
+	}
+
+	fn evaluation_parameters() -> verity_primitives::evaluations::EvaluationParameters {
+		Evaluation::<T>::get()
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]

@@ -7,7 +7,9 @@ use polkadot_sdk::{
 	sp_runtime::{BuildStorage, DispatchError, Perbill},
 };
 use verity_primitives::{
+	currency::{MILLI_VRT, VRT},
 	emissions::{EmissionSplit, DEFAULT_SPLIT},
+	evaluations::{EvaluationParameters, MAX_SAMPLES_LIMIT},
 	subnets::{
 		default_hyperparameter_bounds, default_hyperparameters, HyperparameterBounds,
 		Hyperparameters, SubnetCreationParameters, MAX_UIDS_LIMIT, MAX_VALIDATORS_LIMIT,
@@ -62,6 +64,7 @@ fn defaults_are_the_production_values() {
 		assert_eq!(NetworkParameters::subnet_creation(), SubnetCreationParameters::default());
 		assert_eq!(NetworkParameters::hyperparameter_bounds(), default_hyperparameter_bounds());
 		assert_eq!(NetworkParameters::default_hyperparameters(), default_hyperparameters());
+		assert_eq!(NetworkParameters::evaluation_parameters(), EvaluationParameters::default());
 	});
 }
 
@@ -77,6 +80,7 @@ fn genesis_stores_every_value() {
 			subnet_creation: creation(),
 			bounds: default_hyperparameter_bounds(),
 			default_hyperparameters: Hyperparameters { tempo: 99, ..default_hyperparameters() },
+			evaluation: EvaluationParameters { reveal_window: 3, ..Default::default() },
 		},
 	};
 	polkadot_sdk::sp_io::TestExternalities::new(config.build_storage().unwrap()).execute_with(
@@ -87,6 +91,7 @@ fn genesis_stores_every_value() {
 			assert_eq!(MaxSubnetShare::<Test>::get(), Perbill::from_percent(30));
 			assert_eq!(SubnetCreation::<Test>::get(), creation());
 			assert_eq!(DefaultHyperparameters::<Test>::get().tempo, 99);
+			assert_eq!(NetworkParameters::evaluation_parameters().reveal_window, 3);
 			NetworkParameters::do_try_state().unwrap();
 		},
 	);
@@ -128,6 +133,10 @@ fn every_call_refuses_a_signed_origin() {
 				Box::new(default_hyperparameter_bounds()),
 				Box::new(default_hyperparameters())
 			),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			NetworkParameters::set_evaluation_parameters(signed(), Default::default()),
 			DispatchError::BadOrigin
 		);
 	});
@@ -279,6 +288,10 @@ fn set_hyperparameter_bounds_fails_for_invalid_bounds() {
 		let mut validators = default_hyperparameter_bounds();
 		validators.max_validators.1 = MAX_VALIDATORS_LIMIT + 1;
 		assert_noop!(set_bounds(validators, defaults), Error::<Test>::MaxValidatorsBoundTooHigh);
+
+		let mut samples = default_hyperparameter_bounds();
+		samples.samples_per_evaluation.1 = MAX_SAMPLES_LIMIT + 1;
+		assert_noop!(set_bounds(samples, defaults), Error::<Test>::SamplesBoundTooHigh);
 	});
 }
 
@@ -300,6 +313,61 @@ fn set_hyperparameter_bounds_fails_for_invalid_defaults() {
 		family.evaluation.model_family = 999;
 		assert_noop!(set_bounds(bounds, family), Error::<Test>::ModelFamilyUnknown);
 	});
+}
+
+#[test]
+fn set_evaluation_parameters_stores_them() {
+	build_and_execute(|| {
+		let params = EvaluationParameters {
+			audit_reward: 5,
+			slash_fraction: Perbill::from_percent(30),
+			audit_window: 3,
+			..Default::default()
+		};
+		assert_ok!(NetworkParameters::set_evaluation_parameters(root(), params));
+		assert_eq!(NetworkParameters::evaluation_parameters(), params);
+		assert_eq!(events(), vec![Event::EvaluationParametersSet { params }]);
+	});
+}
+
+#[test]
+fn set_evaluation_parameters_fails_for_invalid_values() {
+	build_and_execute(|| {
+		let d = EvaluationParameters::default();
+		let set = |params| NetworkParameters::set_evaluation_parameters(root(), params);
+		assert_noop!(
+			set(EvaluationParameters { min_stake: 0, ..d }),
+			Error::<Test>::ZeroEvaluatorStake
+		);
+		assert_noop!(
+			set(EvaluationParameters { slash_fraction: Perbill::zero(), ..d }),
+			Error::<Test>::ZeroSlashFraction
+		);
+		for params in [
+			EvaluationParameters { audit_delay: 0, ..d },
+			EvaluationParameters { audit_window: 0, ..d },
+			EvaluationParameters { reveal_window: 0, ..d },
+			EvaluationParameters { referee_window: 0, ..d },
+		] {
+			assert_noop!(set(params), Error::<Test>::ZeroEvaluationWindow);
+		}
+	});
+}
+
+/// Honesty pays with the defaults: `p · (R + S) > C` for the default audit probability and the
+/// least stake an evaluator holds, and it would not without slashing.
+#[test]
+fn honesty_pays_with_the_default_parameters() {
+	let params = EvaluationParameters::default();
+	let p = default_hyperparameters().evaluation.audit_probability;
+	let least_slash = params.slash_fraction.mul_floor(params.min_stake);
+	assert_eq!(least_slash, 10 * VRT);
+	// 5% · (0.1 VRT + 10 VRT) = 0.505 VRT against an evaluation costed at 0.01 VRT.
+	assert_eq!(p.mul_floor(params.audit_reward + least_slash), 505 * MILLI_VRT);
+	assert!(params.honesty_pays(p));
+	// Without audits, or with a cost above the expected loss, it does not.
+	assert!(!params.honesty_pays(Perbill::zero()));
+	assert!(!EvaluationParameters { evaluation_cost: 505 * MILLI_VRT, ..params }.honesty_pays(p));
 }
 
 mod properties {

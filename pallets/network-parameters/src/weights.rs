@@ -23,6 +23,7 @@ pub trait WeightInfo {
 	fn set_max_subnet_share() -> Weight;
 	fn set_subnet_creation() -> Weight;
 	fn set_hyperparameter_bounds() -> Weight;
+	fn set_evaluation_parameters() -> Weight;
 }
 
 /// Weights for `pallet_network_parameters` using the Substrate node and recommended hardware.
@@ -58,6 +59,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(20_000_000, 0)
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `NetworkParameters::Evaluation` (r:0 w:1)
+	fn set_evaluation_parameters() -> Weight {
+		Weight::from_parts(20_000_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 // For backwards compatibility and tests.
@@ -91,5 +97,10 @@ impl WeightInfo for () {
 	fn set_hyperparameter_bounds() -> Weight {
 		Weight::from_parts(20_000_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	/// Storage: `NetworkParameters::Evaluation` (r:0 w:1)
+	fn set_evaluation_parameters() -> Weight {
+		Weight::from_parts(20_000_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

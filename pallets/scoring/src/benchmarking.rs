@@ -14,9 +14,10 @@ use polkadot_sdk::{
 	sp_runtime::traits::Saturating,
 };
 use verity_primitives::{
+	evaluations::MAX_EVALUATIONS_PER_BATCH,
 	scoring::NeuronScore,
 	subnets::{Hyperparameters, NetUid, Uid, MAX_UIDS_LIMIT, MAX_VALIDATORS_LIMIT},
-	traits::{NetworkBenchmarkHelper, SubnetLifecycle, SubnetsInterface},
+	traits::{NetworkBenchmarkHelper, ScoringInterface, SubnetLifecycle, SubnetsInterface},
 };
 
 /// A dense row over `n` UIDs, different for each `seed`, no zero entry.
@@ -286,6 +287,29 @@ mod benchmarks {
 
 		assert_eq!(Weights::<T>::iter_prefix(netuid).count(), 0);
 		assert!(!NextEpochAt::<T>::contains_key(netuid));
+	}
+
+	/// A full subnet: a batch of the most evaluations merged into a dense row.
+	#[benchmark]
+	fn set_evaluated_weights() -> Result<(), BenchmarkError> {
+		let (netuid, _, _) = subnet_with_validator::<T>(MAX_UIDS_LIMIT)?;
+		let block = frame_system::Pallet::<T>::block_number();
+		Weights::<T>::insert(
+			netuid,
+			0,
+			WeightsRow { set_at: block, weights: dense_row(MAX_UIDS_LIMIT, 0) },
+		);
+		let entries: Vec<(Uid, u16)> =
+			(1..=MAX_EVALUATIONS_PER_BATCH as u16).map(|uid| (uid, uid)).collect();
+
+		#[block]
+		{
+			Pallet::<T>::set_evaluated_weights(netuid, 0, &entries, false);
+		}
+
+		let row = Weights::<T>::get(netuid, 0).ok_or(BenchmarkError::Stop("no row"))?;
+		assert_eq!(row.weights.len(), usize::from(MAX_UIDS_LIMIT).saturating_sub(1));
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -22,7 +22,10 @@ use polkadot_sdk::{
 use verity_primitives::{
 	scoring::NeuronScore,
 	subnets::{Hyperparameters, NetUid, Uid, MAX_UIDS_LIMIT},
-	traits::{EmissionPayout, EpochPayout, StakeInterface, SubnetLifecycle, SubnetsInterface},
+	traits::{
+		EmissionPayout, EpochObserver, EpochPayout, StakeInterface, SubnetLifecycle,
+		SubnetsInterface,
+	},
 	Balance, BlockNumber,
 };
 use verity_yuma::{EpochInput, Fixed, SparseRow, ONE};
@@ -39,7 +42,9 @@ impl<T: Config> Pallet<T> {
 	pub fn epoch_weight(neurons: u16, max_validators: u16) -> Weight {
 		let n = u32::from(neurons);
 		let v = u32::from(max_validators.min(neurons));
-		T::WeightInfo::run_epoch(n, v).saturating_add(T::Emissions::pay_epoch_weight(n, v))
+		T::WeightInfo::run_epoch(n, v)
+			.saturating_add(T::Emissions::pay_epoch_weight(n, v))
+			.saturating_add(T::OnEpoch::on_epoch_weight())
 	}
 
 	/// `on_initialize`: queues the epochs scheduled for `now` behind those still due, then runs
@@ -320,6 +325,7 @@ impl<T: Config> Pallet<T> {
 		let epoch = EpochIndex::<T>::get(netuid);
 		EpochIndex::<T>::insert(netuid, epoch.saturating_add(1));
 		LastEpochBlock::<T>::insert(netuid, now);
+		T::OnEpoch::on_epoch(netuid, epoch.saturating_add(1));
 		Self::deposit_event(Event::EpochRun {
 			netuid,
 			epoch,

@@ -82,7 +82,7 @@ pub mod pallet {
 	use verity_primitives::{
 		scoring::NeuronScore,
 		subnets::{NetUid, Uid, MAX_UIDS_LIMIT, MAX_VALIDATORS_LIMIT},
-		traits::{EmissionPayout, StakeInterface, SubnetsInterface},
+		traits::{EmissionPayout, EpochObserver, StakeInterface, SubnetsInterface},
 		Balance,
 	};
 
@@ -103,6 +103,9 @@ pub mod pallet {
 
 		/// Pays each epoch's emission (`pallet-emissions`).
 		type Emissions: EmissionPayout<Self::AccountId>;
+
+		/// Learns of every epoch that ran (`pallet-evaluations` fixes the next epoch's seed).
+		type OnEpoch: EpochObserver;
 
 		/// Blocks without new weights after which a validator counts as inactive (runtime:
 		/// 5000).
@@ -250,6 +253,9 @@ pub mod pallet {
 		CommitMismatch,
 		/// Only the subnet's owner may do this.
 		NotSubnetOwner,
+		/// The subnet is verified: its validators' weights come from their attested
+		/// evaluations (`evaluations.submitEvaluations`), not from weights calls.
+		WeightsFromEvaluations,
 	}
 
 	#[pallet::hooks]

@@ -58,6 +58,7 @@ impl pallet_scoring::Config for Test {
 	type Subnets = MockSubnets;
 	type Stake = MockStake;
 	type Emissions = MockEmissions;
+	type OnEpoch = ();
 	type ActivityCutoff = ConstU64<ACTIVITY_CUTOFF>;
 	type MaxEpochWeight = MockMaxEpochWeight;
 	type MaxSubnets = ConstU32<MAX_SUBNETS>;

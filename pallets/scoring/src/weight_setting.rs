@@ -4,7 +4,7 @@ use crate::{
 	Config, EpochIndex, Error, Event, Pallet, Scores, WeightCommit, WeightCommits, Weights,
 	WeightsRow, WeightsRowOf, WeightsVersionKey,
 };
-use alloc::vec;
+use alloc::{vec, vec::Vec};
 use codec::{Decode, Encode};
 use polkadot_sdk::{
 	frame_support::{ensure, BoundedVec},
@@ -14,8 +14,8 @@ use polkadot_sdk::{
 	sp_runtime::{traits::Saturating, DispatchError, DispatchResult},
 };
 use verity_primitives::{
-	subnets::{Hyperparameters, NetUid, Uid, MAX_UIDS_LIMIT},
-	traits::{StakeInterface, SubnetsInterface},
+	subnets::{EvaluationMode, Hyperparameters, NetUid, Uid, MAX_UIDS_LIMIT},
+	traits::{ScoringInterface, StakeInterface, SubnetsInterface},
 };
 
 /// Words of the bitmap that finds duplicate UIDs: one bit per possible UID.
@@ -112,14 +112,19 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Checks that the neuron at `uid` may set weights: it got a validator permit in the last
-	/// epoch and its stake is at least `min_validator_stake`.
+	/// Checks that the neuron at `uid` may set weights: the subnet takes weights calls (it is
+	/// not verified), the neuron got a validator permit in the last epoch and its stake is at
+	/// least `min_validator_stake`.
 	fn ensure_may_set_weights(
 		netuid: NetUid,
 		uid: Uid,
 		hotkey: &T::AccountId,
 		hyperparameters: &Hyperparameters,
 	) -> DispatchResult {
+		ensure!(
+			hyperparameters.evaluation.mode == EvaluationMode::Weights,
+			Error::<T>::WeightsFromEvaluations
+		);
 		let permitted = Scores::<T>::get(netuid)
 			.get(usize::from(uid))
 			.is_some_and(|score| score.validator_permit);
@@ -202,5 +207,68 @@ impl<T: Config> Pallet<T> {
 		let mut head = [0u8; 16];
 		polkadot_sdk::sp_io::storage::read(&key, &mut head, 0)?;
 		BlockNumberFor::<T>::decode(&mut &head[..]).ok()
+	}
+}
+
+impl<T: Config> ScoringInterface<T::AccountId> for Pallet<T> {
+	fn epoch_index(netuid: NetUid) -> u64 {
+		EpochIndex::<T>::get(netuid)
+	}
+
+	fn permitted_validators(netuid: NetUid) -> Vec<Uid> {
+		Scores::<T>::get(netuid)
+			.iter()
+			.zip(0..=Uid::MAX)
+			.filter(|(score, _)| score.validator_permit)
+			.map(|(_, uid)| uid)
+			.collect()
+	}
+
+	fn has_validator_permit(netuid: NetUid, uid: Uid) -> bool {
+		Scores::<T>::get(netuid).get(usize::from(uid)).is_some_and(|score| score.validator_permit)
+	}
+
+	/// Writes the row as set now, with the UIDs ascending; no rate limit or version key
+	/// applies (the evaluations pallet has checked the submission).
+	fn set_evaluated_weights(netuid: NetUid, uid: Uid, entries: &[(Uid, u16)], fresh: bool) {
+		let neuron_count = T::Subnets::neuron_count(netuid);
+		let mut dense = vec![0u16; usize::from(neuron_count)];
+		if !fresh {
+			if let Some(row) = Weights::<T>::get(netuid, uid) {
+				for (target, weight) in row.weights {
+					if let Some(slot) = dense.get_mut(usize::from(target)) {
+						*slot = weight;
+					}
+				}
+			}
+		}
+		for &(target, weight) in entries {
+			if let Some(slot) = dense.get_mut(usize::from(target)) {
+				*slot = weight;
+			}
+		}
+		let row: Vec<(Uid, u16)> = (0..=Uid::MAX)
+			.zip(dense)
+			.filter(|(target, weight)| *weight != 0 && *target != uid)
+			.collect();
+		if row.is_empty() {
+			Weights::<T>::remove(netuid, uid);
+			return;
+		}
+		let now = frame_system::Pallet::<T>::block_number();
+		let entries = row.len() as u32;
+		// At most `neuron_count ≤ MAX_UIDS_LIMIT` entries: never truncated.
+		Weights::<T>::insert(
+			netuid,
+			uid,
+			WeightsRow { set_at: now, weights: BoundedVec::truncate_from(row) },
+		);
+		if let Some(hotkey) = T::Subnets::hotkey_of(netuid, uid) {
+			Self::deposit_event(Event::WeightsSet { netuid, uid, hotkey, entries });
+		}
+	}
+
+	fn set_evaluated_weights_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		<T::WeightInfo as crate::WeightInfo>::set_evaluated_weights()
 	}
 }

@@ -27,6 +27,7 @@ pub trait WeightInfo {
 	fn on_tempo_changed() -> Weight;
 	fn on_neuron_replaced() -> Weight;
 	fn on_subnet_dissolved() -> Weight;
+	fn set_evaluated_weights() -> Weight;
 }
 
 /// Weights for `pallet_scoring` using the Substrate node and recommended hardware.
@@ -145,6 +146,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(12295_u64))
 	}
+	/// Storage: `Subnets::NeuronCount` (r:1 w:0)
+	/// Storage: `Scoring::Weights` (r:1 w:1)
+	/// Storage: `Subnets::Keys` (r:1 w:0)
+	fn set_evaluated_weights() -> Weight {
+		Weight::from_parts(60_000_000, 120_000)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 // For backwards compatibility and tests.
@@ -201,5 +210,10 @@ impl WeightInfo for () {
 		Weight::from_parts(400_000_000, 10_000)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(12295_u64))
+	}
+	fn set_evaluated_weights() -> Weight {
+		Weight::from_parts(60_000_000, 120_000)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

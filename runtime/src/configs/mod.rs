@@ -316,7 +316,7 @@ impl pallet_subnets::Config for Runtime {
 	type Stake = Stake;
 	// Scoring keeps weights, bonds and epochs per subnet and UID; emissions keeps each
 	// subnet's accrual.
-	type Lifecycle = (Scoring, Emissions);
+	type Lifecycle = (Scoring, (Emissions, Evaluations));
 	type Burns = Emissions;
 	type GovernanceOrigin = RootOrNetworkParameters;
 	type Parameters = NetworkParameters;
@@ -346,6 +346,7 @@ impl pallet_scoring::Config for Runtime {
 	type Subnets = Subnets;
 	type Stake = Stake;
 	type Emissions = Emissions;
+	type OnEpoch = Evaluations;
 	type ActivityCutoff = ActivityCutoff;
 	type MaxEpochWeight = MaxEpochWeight;
 	type MaxSubnets = MaxScoredSubnets;
@@ -386,4 +387,26 @@ impl pallet_network_parameters::Config for Runtime {
 	type MinUnbondingPeriod = MinUnbondingPeriod;
 	type MaxSubnetsLimit = MaxSubnetsLimit;
 	type WeightInfo = crate::weights::pallet_network_parameters::WeightInfo<Runtime>;
+}
+
+parameter_types! {
+	/// The most one slash of a dispute costs: `pallet-stake`'s slash of a hotkey with the most
+	/// stakers.
+	pub EvaluationSlashWeight: Weight =
+		<crate::weights::pallet_stake::WeightInfo<Runtime> as pallet_stake::WeightInfo>::slash(
+			MaxStakersPerHotkey::get(),
+		);
+}
+
+impl pallet_evaluations::Config for Runtime {
+	type Subnets = Subnets;
+	type Stake = Stake;
+	type Scoring = Scoring;
+	type Rewards = Emissions;
+	type Parameters = NetworkParameters;
+	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
+	type SlashWeight = EvaluationSlashWeight;
+	type WeightInfo = crate::weights::pallet_evaluations::WeightInfo<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::NetworkBenchmarkHelper;
 }

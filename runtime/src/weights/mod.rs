@@ -5,6 +5,7 @@
 pub mod frame_system;
 pub mod pallet_conviction_voting;
 pub mod pallet_emissions;
+pub mod pallet_evaluations;
 pub mod pallet_network_parameters;
 pub mod pallet_preimage;
 pub mod pallet_referenda;

@@ -136,4 +136,9 @@ impl<T: frame_system::Config> pallet_emissions::WeightInfo for WeightInfo<T> {
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
+	fn issue_reward() -> Weight {
+		Weight::from_parts(200_000_000, 0)
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().writes(5))
+	}
 }

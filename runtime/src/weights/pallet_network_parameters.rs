@@ -112,4 +112,8 @@ impl<T: frame_system::Config> pallet_network_parameters::WeightInfo for WeightIn
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
+	fn set_evaluation_parameters() -> Weight {
+		Weight::from_parts(20_000_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
 }

@@ -5,6 +5,7 @@
 
 mod commit_reveal;
 mod consensus;
+mod evaluated_weights;
 mod invariants;
 mod lifecycle;
 mod permits;

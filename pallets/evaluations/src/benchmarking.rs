@@ -1,0 +1,437 @@
+//! Benchmarks of every call and hook, each at its worst case: the largest batch, the most
+//! leaves, the referee on the largest model allowed on chain at the last sample of the largest
+//! evaluation, and both parties slashed.
+
+use super::*;
+use crate::disputes::revealed_root;
+use alloc::{boxed::Box, vec, vec::Vec};
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::BoundedVec,
+	frame_system::{self, RawOrigin},
+	sp_core::H256,
+	sp_runtime::traits::Saturating,
+};
+use verity_evaluator::{merkle, selection, Activation, Dataset, Layer, Model, Requantization};
+use verity_primitives::{
+	evaluations::{
+		Attestation, Evaluation, EvaluationOutcome, EvaluationRecord, Party, RefereeEvidence,
+		RevealedLeaf, MAX_EVALUATIONS_PER_BATCH, MAX_REFEREE_MODEL_BYTES, MAX_SAMPLES_LIMIT,
+	},
+	subnets::{NetUid, Uid, MAX_UIDS_LIMIT},
+	traits::{EpochObserver, ScoringInterface, SubnetLifecycle},
+};
+
+/// The benchmark dataset's sample size and classes.
+const SAMPLE_SIZE: u32 = 256;
+const CLASSES: u32 = 10;
+/// Permitted validators in the draw benchmark (the default `max_validators`).
+const VALIDATORS: u16 = 64;
+
+/// An attestation of the largest size.
+fn attestation() -> Attestation {
+	Attestation {
+		backend: BoundedVec::truncate_from(vec![b'c'; 32]),
+		device: BoundedVec::truncate_from(vec![b'd'; 128]),
+		quote: BoundedVec::truncate_from(vec![7; 4096]),
+	}
+}
+
+/// A dataset of `count` samples.
+fn dataset(count: u32) -> Result<Dataset, BenchmarkError> {
+	let labels: Vec<u8> = (0..count).map(|i| (i % CLASSES) as u8).collect();
+	let samples: Vec<u8> =
+		(0..count.saturating_mul(SAMPLE_SIZE)).map(|i| (i.wrapping_mul(31) % 251) as u8).collect();
+	Dataset::new(SAMPLE_SIZE, CLASSES, labels, samples).map_err(|_| BenchmarkError::Stop("dataset"))
+}
+
+/// A two-layer model over the dataset's samples of about `bytes` bytes (at most the referee's
+/// bound).
+fn model(bytes: u32) -> Result<Model, BenchmarkError> {
+	let layer = |inputs: u32, outputs: u32| {
+		let weights: Vec<i8> = (0..inputs.saturating_mul(outputs))
+			.map(|i| ((i.wrapping_mul(7) % 17) as i8).wrapping_sub(8))
+			.collect();
+		let requantization =
+			Requantization::new(1 << 30, 10).map_err(|_| BenchmarkError::Stop("requantization"))?;
+		Layer::new(
+			inputs,
+			outputs,
+			weights,
+			vec![0; outputs as usize],
+			requantization,
+			Activation::Relu,
+		)
+		.map_err(|_| BenchmarkError::Stop("layer"))
+	};
+	// Each hidden unit costs its inputs, its output weights and its bias.
+	let per_unit = SAMPLE_SIZE.saturating_add(CLASSES).saturating_add(4);
+	let mut hidden = bytes.checked_div(per_unit).unwrap_or(1).max(1);
+	loop {
+		let built =
+			Model::new(1, SAMPLE_SIZE, vec![layer(SAMPLE_SIZE, hidden)?, layer(hidden, CLASSES)?])
+				.map_err(|_| BenchmarkError::Stop("model"))?;
+		if built.encode().len() <= MAX_REFEREE_MODEL_BYTES as usize || hidden == 1 {
+			return Ok(built);
+		}
+		hidden = hidden.saturating_sub(1);
+	}
+}
+
+/// A record of an evaluation with a result root.
+fn record(model_root: H256, model_size: u64, seed: H256) -> EvaluationRecord {
+	EvaluationRecord {
+		epoch: 0,
+		submitted_at: 0,
+		outcome: EvaluationOutcome::Evaluated { score: 1, sealed_root: H256::repeat_byte(9) },
+		model_root,
+		model_size,
+		sample_seed: seed,
+	}
+}
+
+/// An audit of `hotkeys[0]`'s evaluation of UID 2 by `hotkeys[1]`.
+fn audit<T: Config>(
+	netuid: NetUid,
+	hotkeys: &[T::AccountId],
+	record: EvaluationRecord,
+	samples: u32,
+) -> Result<AuditOf<T>, BenchmarkError> {
+	let hotkey = |i: usize| hotkeys.get(i).cloned().ok_or(BenchmarkError::Stop("hotkeys"));
+	Ok(Audit {
+		netuid,
+		miner: 2,
+		validator_uid: 0,
+		validator: hotkey(0)?,
+		auditor: hotkey(1)?,
+		record,
+		dataset_root: H256::repeat_byte(1),
+		samples,
+		deadline: frame_system::Pallet::<T>::block_number().saturating_add(10u32.into()),
+	})
+}
+
+/// A dispute over `audit` in `phase`, with its deadline listed.
+fn dispute<T: Config>(id: AuditId, audit: AuditOf<T>, phase: DisputePhase, auditor_root: H256) {
+	let deadline = audit.deadline;
+	let _ = Deadlines::<T>::try_mutate(deadline, |list| list.try_push(Deadline::Dispute(id)));
+	Disputes::<T>::insert(id, Dispute { audit, auditor_root, phase, deadline });
+	NextAuditId::<T>::put(id.saturating_add(1));
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// A batch of `n` evaluated miners after an earlier batch of the epoch.
+	#[benchmark]
+	fn submit_evaluations(n: Linear<1, MAX_EVALUATIONS_PER_BATCH>) -> Result<(), BenchmarkError> {
+		let miners = n as u16;
+		let (netuid, hotkeys) = T::BenchmarkHelper::verified_subnet(
+			miners.saturating_add(2),
+			1,
+			H256::repeat_byte(1),
+			64,
+		);
+		for hotkey in hotkeys.iter().skip(1) {
+			T::BenchmarkHelper::commit_model(netuid, hotkey, H256::repeat_byte(2), 1_000);
+		}
+		let validator = hotkeys.first().cloned().ok_or(BenchmarkError::Stop("hotkeys"))?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let epoch = T::Scoring::epoch_index(netuid);
+		EpochSeeds::<T>::insert(
+			netuid,
+			epoch,
+			EpochSeed {
+				randomness: H256::repeat_byte(3),
+				known_since: now.saturating_add(1u32.into()),
+			},
+		);
+		let last = miners.saturating_add(1);
+		let earlier = vec![Evaluation {
+			miner: last,
+			outcome: EvaluationOutcome::Evaluated { score: 1, sealed_root: H256::repeat_byte(4) },
+		}];
+		Pallet::<T>::do_submit_evaluations(
+			validator.clone(),
+			netuid,
+			epoch,
+			&earlier,
+			attestation(),
+		)?;
+		let evaluations: Vec<Evaluation> = (1..=miners)
+			.map(|miner| Evaluation {
+				miner,
+				outcome: EvaluationOutcome::Evaluated {
+					score: 10,
+					sealed_root: H256::repeat_byte(5),
+				},
+			})
+			.collect();
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(validator),
+			netuid,
+			epoch,
+			BoundedVec::truncate_from(evaluations),
+			attestation(),
+		);
+
+		// Both batches wait for their draws.
+		assert_eq!(DrawCount::<T>::iter_values().sum::<u32>(), 2);
+		Ok(())
+	}
+
+	/// A batch of `n` evaluations, every one drawn, among `VALIDATORS` possible auditors.
+	#[benchmark]
+	fn draw_audits(n: Linear<1, MAX_EVALUATIONS_PER_BATCH>) -> Result<(), BenchmarkError> {
+		let (netuid, hotkeys) = T::BenchmarkHelper::verified_subnet(
+			VALIDATORS.saturating_add(n as u16),
+			VALIDATORS,
+			H256::repeat_byte(1),
+			64,
+		);
+		let validator = hotkeys.first().cloned().ok_or(BenchmarkError::Stop("hotkeys"))?;
+		let records: Vec<(Uid, EvaluationRecord)> = (0..n as u16)
+			.map(|i| {
+				(VALIDATORS.saturating_add(i), record(H256::repeat_byte(2), 1_000, H256::zero()))
+			})
+			.collect();
+		let at = frame_system::Pallet::<T>::block_number().saturating_add(1u32.into());
+		AuditDraws::<T>::insert(
+			at,
+			0,
+			AuditDraw {
+				netuid,
+				validator_uid: 0,
+				validator,
+				epoch: 0,
+				records: BoundedVec::truncate_from(records),
+			},
+		);
+		DrawCount::<T>::insert(at, 1);
+
+		#[block]
+		{
+			Pallet::<T>::draw_audits(at);
+		}
+
+		assert_eq!(Audits::<T>::iter().count(), n as usize);
+		Ok(())
+	}
+
+	/// A matching audit: both parties rewarded.
+	#[benchmark]
+	fn submit_audit_match() -> Result<(), BenchmarkError> {
+		let (netuid, hotkeys) = T::BenchmarkHelper::verified_subnet(3, 2, H256::repeat_byte(1), 64);
+		let mut audit = audit::<T>(netuid, &hotkeys, record(H256::zero(), 1, H256::zero()), 64)?;
+		let sealed_root = Pallet::<T>::seal(&H256::repeat_byte(9), &audit.validator);
+		audit.record.outcome = EvaluationOutcome::Evaluated { score: 1, sealed_root };
+		let auditor = audit.auditor.clone();
+		Audits::<T>::insert(0, audit);
+
+		#[extrinsic_call]
+		submit_audit(RawOrigin::Signed(auditor), 0, H256::repeat_byte(9));
+
+		assert!(!Audits::<T>::contains_key(0));
+		assert!(!Disputes::<T>::contains_key(0));
+		Ok(())
+	}
+
+	/// A differing audit: a dispute opened.
+	#[benchmark]
+	fn submit_audit_mismatch() -> Result<(), BenchmarkError> {
+		let (netuid, hotkeys) = T::BenchmarkHelper::verified_subnet(3, 2, H256::repeat_byte(1), 64);
+		let audit = audit::<T>(netuid, &hotkeys, record(H256::zero(), 1, H256::zero()), 64)?;
+		let auditor = audit.auditor.clone();
+		Audits::<T>::insert(0, audit);
+
+		#[extrinsic_call]
+		submit_audit(RawOrigin::Signed(auditor), 0, H256::repeat_byte(8));
+
+		assert!(Disputes::<T>::contains_key(0));
+		Ok(())
+	}
+
+	/// The second party reveals `k` leaves, differing from the first's at the last one.
+	#[benchmark]
+	fn reveal_leaves(k: Linear<1, MAX_SAMPLES_LIMIT>) -> Result<(), BenchmarkError> {
+		let (netuid, hotkeys) = T::BenchmarkHelper::verified_subnet(3, 2, H256::repeat_byte(1), 64);
+		let validator_leaves: Vec<RevealedLeaf> =
+			(0..k).map(|i| (H256::from_low_u64_be(u64::from(i)), 1)).collect();
+		let mut auditor_leaves = validator_leaves.clone();
+		if let Some(last) = auditor_leaves.last_mut() {
+			last.0 = H256::repeat_byte(0xff);
+		}
+		let (validator_root, total) =
+			revealed_root(&validator_leaves).ok_or(BenchmarkError::Stop("root"))?;
+		let (auditor_root, _) =
+			revealed_root(&auditor_leaves).ok_or(BenchmarkError::Stop("root"))?;
+		let mut record = record(H256::zero(), 1, H256::zero());
+		let validator = hotkeys.first().cloned().ok_or(BenchmarkError::Stop("hotkeys"))?;
+		let sealed_root = Pallet::<T>::seal(&validator_root, &validator);
+		record.outcome = EvaluationOutcome::Evaluated { score: total, sealed_root };
+		let audit = audit::<T>(netuid, &hotkeys, record, k)?;
+		let validator = audit.validator.clone();
+		dispute::<T>(0, audit, DisputePhase::Revealing, auditor_root);
+		Revealed::<T>::insert(0, Party::Auditor, BoundedVec::truncate_from(auditor_leaves));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(validator), 0, BoundedVec::truncate_from(validator_leaves));
+
+		let phase = Disputes::<T>::get(0).map(|dispute| dispute.phase);
+		assert!(matches!(phase, Some(DisputePhase::Refereeing { .. })));
+		Ok(())
+	}
+
+	/// The referee on a model of `b` bytes at the last sample of a 4,096-sample evaluation;
+	/// both parties wrong, both slashed.
+	#[benchmark]
+	fn resolve_dispute(b: Linear<1_000, MAX_REFEREE_MODEL_BYTES>) -> Result<(), BenchmarkError> {
+		let dataset = dataset(MAX_SAMPLES_LIMIT)?;
+		let model = model(b)?;
+		let dataset_root = H256(dataset.root());
+		let (netuid, hotkeys) =
+			T::BenchmarkHelper::verified_subnet(3, 2, dataset_root, MAX_SAMPLES_LIMIT);
+		let seed = H256::repeat_byte(5);
+		let position = MAX_SAMPLES_LIMIT.saturating_sub(1);
+		let index = selection::select_indices(&seed.0, dataset.sample_count(), MAX_SAMPLES_LIMIT)
+			.ok()
+			.and_then(|indices| indices.last().copied())
+			.ok_or(BenchmarkError::Stop("selection"))?;
+		let siblings = |proof: Option<merkle::MerkleProof>| -> Result<_, BenchmarkError> {
+			let proof = proof.ok_or(BenchmarkError::Stop("proof"))?;
+			Ok(BoundedVec::truncate_from(proof.siblings.into_iter().map(H256).collect::<Vec<_>>()))
+		};
+		let encoded = model.encode();
+		let evidence = RefereeEvidence {
+			dataset_header: dataset
+				.header()
+				.try_into()
+				.map_err(|_| BenchmarkError::Stop("header"))?,
+			header_proof: siblings(merkle::prove(&dataset.leaf_hashes(), 0).ok())?,
+			label: dataset.label(index).ok_or(BenchmarkError::Stop("label"))?,
+			sample: BoundedVec::truncate_from(
+				dataset.sample(index).ok_or(BenchmarkError::Stop("sample"))?.to_vec(),
+			),
+			sample_proof: siblings(dataset.prove_sample(index))?,
+			model: BoundedVec::truncate_from(encoded.clone()),
+		};
+		let mut audit = audit::<T>(
+			netuid,
+			&hotkeys,
+			record(H256(model.root()), encoded.len() as u64, seed),
+			MAX_SAMPLES_LIMIT,
+		)?;
+		audit.dataset_root = dataset_root;
+		let phase = DisputePhase::Refereeing {
+			position,
+			validator_leaf: (H256::zero(), 0),
+			auditor_leaf: (H256::repeat_byte(1), 1),
+		};
+		dispute::<T>(0, audit, phase, H256::zero());
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), 0, Box::new(evidence));
+
+		assert!(!Disputes::<T>::contains_key(0));
+		Ok(())
+	}
+
+	/// An unanswered audit expires.
+	#[benchmark]
+	fn expire_audit() -> Result<(), BenchmarkError> {
+		let (netuid, hotkeys) = T::BenchmarkHelper::verified_subnet(3, 2, H256::repeat_byte(1), 64);
+		let mut audit = audit::<T>(netuid, &hotkeys, record(H256::zero(), 1, H256::zero()), 64)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		audit.deadline = now;
+		Audits::<T>::insert(0, audit);
+		Deadlines::<T>::insert(now, BoundedVec::truncate_from(vec![Deadline::Audit(0)]));
+
+		#[block]
+		{
+			Pallet::<T>::expire(now);
+		}
+
+		assert!(!Audits::<T>::contains_key(0));
+		Ok(())
+	}
+
+	/// A dispute in which neither party revealed: both slashed.
+	#[benchmark]
+	fn expire_dispute() -> Result<(), BenchmarkError> {
+		let (netuid, hotkeys) = T::BenchmarkHelper::verified_subnet(3, 2, H256::repeat_byte(1), 64);
+		let mut audit = audit::<T>(netuid, &hotkeys, record(H256::zero(), 1, H256::zero()), 64)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		audit.deadline = now;
+		Disputes::<T>::insert(
+			0,
+			Dispute {
+				audit,
+				auditor_root: H256::zero(),
+				phase: DisputePhase::Revealing,
+				deadline: now,
+			},
+		);
+		Deadlines::<T>::insert(now, BoundedVec::truncate_from(vec![Deadline::Dispute(0)]));
+
+		#[block]
+		{
+			Pallet::<T>::expire(now);
+		}
+
+		assert!(!Disputes::<T>::contains_key(0));
+		Ok(())
+	}
+
+	/// A new epoch's seed replaces the previous one.
+	#[benchmark]
+	fn on_epoch() {
+		let (netuid, _) = T::BenchmarkHelper::verified_subnet(1, 1, H256::repeat_byte(1), 64);
+		<Pallet<T> as EpochObserver>::on_epoch(netuid, 0);
+
+		#[block]
+		{
+			<Pallet<T> as EpochObserver>::on_epoch(netuid, 1);
+		}
+
+		assert!(EpochSeeds::<T>::contains_key(netuid, 1));
+	}
+
+	/// A neuron that evaluated and attested.
+	#[benchmark]
+	fn on_neuron_replaced() {
+		let (netuid, _) = T::BenchmarkHelper::verified_subnet(1, 1, H256::repeat_byte(1), 64);
+		Evaluated::<T>::insert(netuid, 0, EvaluatedMiners { epoch: 0, miners: [u64::MAX; 64] });
+		Attestations::<T>::insert(netuid, 0, (0, attestation()));
+
+		#[block]
+		{
+			<Pallet<T> as SubnetLifecycle>::on_neuron_replaced(netuid, 0);
+		}
+
+		assert!(!Evaluated::<T>::contains_key(netuid, 0));
+	}
+
+	/// A full subnet in which every UID evaluated and attested.
+	#[benchmark]
+	fn on_subnet_dissolved() {
+		let (netuid, _) = T::BenchmarkHelper::verified_subnet(1, 1, H256::repeat_byte(1), 64);
+		<Pallet<T> as EpochObserver>::on_epoch(netuid, 0);
+		for uid in 0..MAX_UIDS_LIMIT {
+			Evaluated::<T>::insert(netuid, uid, EvaluatedMiners { epoch: 0, miners: [1; 64] });
+			Attestations::<T>::insert(netuid, uid, (0, attestation()));
+		}
+
+		#[block]
+		{
+			<Pallet<T> as SubnetLifecycle>::on_subnet_dissolved(netuid);
+		}
+
+		assert_eq!(Attestations::<T>::iter_prefix(netuid).count(), 0);
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,329 @@
+//! Attested evaluations wired into the runtime, on the development genesis, with the real
+//! subnets, stake, scoring and emissions pallets and real evaluations from `verity-evaluator`:
+//! a verified subnet's epoch seeds its samples, evaluations become weights, a matching audit
+//! pays both validators, and a forged evaluation is audited, disputed, refereed and slashed to
+//! the planck, with issuance still accounted for.
+
+// Test code: a broken step should fail loudly.
+#![allow(clippy::arithmetic_side_effects, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use common::genesis_of;
+use polkadot_sdk::{
+	frame_support::{assert_ok, traits::Hooks},
+	sp_core::H256,
+	sp_io::TestExternalities,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::{BoundedVec, Perbill},
+};
+use verity_evaluator::{
+	merkle, Activation, Dataset, EvaluationResult, Layer, Model, ReferenceBackend, Requantization,
+};
+use verity_primitives::{
+	evaluations::{
+		Attestation, Evaluation, EvaluationOutcome, EvaluationParameters, RefereeEvidence,
+		RevealedLeaf,
+	},
+	subnets::{EvaluationMode, Hyperparameter, NetUid},
+	traits::NetworkParametersInterface,
+};
+use verity_runtime::{
+	genesis_config_presets::DEVELOPMENT, AccountId, Balances, BlockNumber, Emissions, Evaluations,
+	RuntimeEvent, RuntimeOrigin, Scoring, Stake, Subnets, System, VRT,
+};
+
+const TEMPO: u16 = 10;
+const SAMPLES: u32 = 16;
+
+fn account(key: Sr25519Keyring) -> AccountId {
+	key.to_account_id()
+}
+
+fn hotkey(name: &str) -> AccountId {
+	AccountId::new(polkadot_sdk::sp_io::hashing::blake2_256(name.as_bytes()))
+}
+
+fn dataset() -> Dataset {
+	let count = 60u32;
+	let labels: Vec<u8> = (0..count).map(|i| (i % 3) as u8).collect();
+	let samples: Vec<u8> = (0..count * 4).map(|i| (i * 37 % 251) as u8).collect();
+	Dataset::new(4, 3, labels, samples).expect("a valid dataset")
+}
+
+fn model() -> Model {
+	let weights: Vec<i8> = (0..12).map(|i: i8| i.wrapping_mul(3).wrapping_sub(5)).collect();
+	let requantization = Requantization::new(1 << 30, 4).expect("valid requantization");
+	let layer = Layer::new(4, 3, weights, vec![0, 3, -2], requantization, Activation::Relu)
+		.expect("a valid layer");
+	Model::new(1, 4, vec![layer]).expect("a valid model")
+}
+
+fn run_to_block(n: BlockNumber) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Scoring::on_initialize(next);
+		Emissions::on_initialize(next);
+		Evaluations::on_initialize(next);
+	}
+}
+
+fn assert_issuance_accounted() {
+	let view = Emissions::emissions_view();
+	assert_eq!(view.total_issuance, Balances::total_issuance());
+	assert_eq!(view.total_issuance, view.genesis_issuance + view.issued - view.burned);
+}
+
+struct Network {
+	netuid: NetUid,
+	validators: [AccountId; 2],
+	miner: AccountId,
+}
+
+/// Bob's verified subnet over [`dataset`]: validators (600 and 400 VRT, coldkeys Charlie and
+/// Dave) and a miner (coldkey Ferdie) that committed [`model`], after the first epoch.
+fn network() -> Network {
+	let owner = account(Sr25519Keyring::Bob);
+	assert_ok!(Subnets::create_subnet(RuntimeOrigin::signed(owner.clone())));
+	let netuid = 0;
+	for param in [
+		Hyperparameter::EvaluationMode(EvaluationMode::Verified),
+		Hyperparameter::DatasetRoot(H256(dataset().root())),
+		Hyperparameter::SamplesPerEvaluation(SAMPLES),
+		Hyperparameter::AuditProbability(Perbill::one()),
+		Hyperparameter::Tempo(TEMPO),
+	] {
+		assert_ok!(Subnets::set_hyperparameter(
+			RuntimeOrigin::signed(owner.clone()),
+			netuid,
+			param
+		));
+	}
+	let validators = [hotkey("validator-0"), hotkey("validator-1")];
+	let miner = hotkey("miner");
+	for (coldkey, hotkey) in [
+		(Sr25519Keyring::Charlie, &validators[0]),
+		(Sr25519Keyring::Dave, &validators[1]),
+		(Sr25519Keyring::Ferdie, &miner),
+	] {
+		assert_ok!(Subnets::register(
+			RuntimeOrigin::signed(account(coldkey)),
+			netuid,
+			hotkey.clone()
+		));
+	}
+	for (coldkey, hotkey, stake) in [
+		(Sr25519Keyring::Charlie, &validators[0], 600 * VRT),
+		(Sr25519Keyring::Dave, &validators[1], 400 * VRT),
+	] {
+		assert_ok!(Stake::add_stake(
+			RuntimeOrigin::signed(account(coldkey)),
+			hotkey.clone(),
+			stake
+		));
+	}
+	assert_ok!(Subnets::commit_model(
+		RuntimeOrigin::signed(miner.clone()),
+		netuid,
+		H256(model().root()),
+		model().encode().len() as u64,
+		1
+	));
+	run_to_block(1 + BlockNumber::from(TEMPO) + 1);
+	Network { netuid, validators, miner }
+}
+
+/// `validator`'s honest evaluation of the miner in the current epoch.
+fn evaluate(net: &Network, validator: &AccountId) -> EvaluationResult {
+	use verity_primitives::traits::ScoringInterface;
+	let epoch = Scoring::epoch_index(net.netuid);
+	let seed = pallet_evaluations::EpochSeeds::<verity_runtime::Runtime>::get(net.netuid, epoch)
+		.expect("the epoch is seeded");
+	let sample_seed =
+		Evaluations::sample_seed(&seed.randomness, net.netuid, epoch, &net.miner, validator);
+	let dataset = dataset();
+	verity_evaluator::evaluate(
+		&ReferenceBackend,
+		&model(),
+		&dataset,
+		0..dataset.sample_count(),
+		&sample_seed.0,
+		SAMPLES,
+	)
+	.expect("the model fits the dataset")
+}
+
+fn leaves(result: &EvaluationResult) -> Vec<RevealedLeaf> {
+	result.leaves.iter().zip(&result.scores).map(|(leaf, score)| (H256(*leaf), *score)).collect()
+}
+
+fn submit(net: &Network, validator: &AccountId, score: u32, root: H256) {
+	use verity_primitives::traits::ScoringInterface;
+	assert_ok!(Evaluations::submit_evaluations(
+		RuntimeOrigin::signed(validator.clone()),
+		net.netuid,
+		Scoring::epoch_index(net.netuid),
+		BoundedVec::truncate_from(vec![Evaluation {
+			miner: 2,
+			outcome: EvaluationOutcome::Evaluated {
+				score,
+				sealed_root: Evaluations::seal(&root, validator),
+			},
+		}]),
+		Attestation {
+			backend: BoundedVec::truncate_from(b"reference".to_vec()),
+			device: BoundedVec::truncate_from(b"test".to_vec()),
+			quote: BoundedVec::new(),
+		},
+	));
+}
+
+/// The id and auditor of the audit assigned in the blocks since the last call.
+fn assigned_audit() -> (u64, AccountId) {
+	let found = System::events().into_iter().find_map(|record| match record.event {
+		RuntimeEvent::Evaluations(pallet_evaluations::Event::AuditAssigned {
+			id, auditor, ..
+		}) => Some((id, auditor)),
+		_ => None,
+	});
+	System::reset_events();
+	found.expect("an audit was assigned")
+}
+
+fn dev_chain() -> TestExternalities {
+	let mut ext = genesis_of(DEVELOPMENT);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+#[test]
+fn evaluations_become_weights_and_a_matching_audit_pays_both() {
+	dev_chain().execute_with(|| {
+		let net = network();
+		let params = EvaluationParameters::default();
+		assert_eq!(verity_runtime::NetworkParameters::evaluation_parameters(), params);
+		let result = evaluate(&net, &net.validators[1]);
+		let issued = Emissions::emissions_view().issued;
+		submit(&net, &net.validators[1], result.total, H256(result.root));
+		// The scores are the validator's weights row.
+		let row = pallet_scoring::Weights::<verity_runtime::Runtime>::get(net.netuid, 1)
+			.expect("a weights row");
+		assert_eq!(row.weights.into_inner(), vec![(2, result.total as u16)]);
+
+		System::reset_events();
+		run_to_block(System::block_number() + BlockNumber::from(params.audit_delay));
+		let (id, auditor) = assigned_audit();
+		// The only other operator audits, re-executing the same samples.
+		assert_eq!(auditor, net.validators[0]);
+		let audit = pallet_evaluations::Audits::<verity_runtime::Runtime>::get(id).expect("audit");
+		let again = verity_evaluator::evaluate(
+			&ReferenceBackend,
+			&model(),
+			&dataset(),
+			0..dataset().sample_count(),
+			&audit.record.sample_seed.0,
+			SAMPLES,
+		)
+		.expect("evaluates");
+		let stakes: Vec<_> = net.validators.iter().map(Stake::total_stake_of).collect();
+		assert_ok!(Evaluations::submit_audit(RuntimeOrigin::signed(auditor), id, H256(again.root)));
+		for (hotkey, before) in net.validators.iter().zip(stakes) {
+			assert_eq!(Stake::total_stake_of(hotkey), before + params.audit_reward);
+		}
+		assert_eq!(Emissions::emissions_view().issued, issued + 2 * params.audit_reward);
+		assert_issuance_accounted();
+	});
+}
+
+#[test]
+fn a_forged_evaluation_is_audited_disputed_refereed_and_slashed() {
+	dev_chain().execute_with(|| {
+		let net = network();
+		let params = EvaluationParameters::default();
+		let (charlie, dave) = (account(Sr25519Keyring::Charlie), account(Sr25519Keyring::Dave));
+		let honest = leaves(&evaluate(&net, &net.validators[0]));
+		// Validator 0 claims a different output for its fourth sample.
+		let mut forged = honest.clone();
+		forged[3].0 = H256::repeat_byte(0xab);
+		let forged_root = pallet_evaluations_root(&forged);
+		let score = forged.iter().map(|(_, s)| s).sum();
+		submit(&net, &net.validators[0], score, forged_root);
+		System::reset_events();
+		run_to_block(System::block_number() + BlockNumber::from(params.audit_delay));
+		let (id, auditor) = assigned_audit();
+		assert_eq!(auditor, net.validators[1]);
+
+		let honest_root = pallet_evaluations_root(&honest);
+		assert_ok!(Evaluations::submit_audit(
+			RuntimeOrigin::signed(auditor.clone()),
+			id,
+			honest_root
+		));
+		assert_ok!(Evaluations::reveal_leaves(
+			RuntimeOrigin::signed(net.validators[0].clone()),
+			id,
+			BoundedVec::truncate_from(forged)
+		));
+		assert_ok!(Evaluations::reveal_leaves(
+			RuntimeOrigin::signed(auditor),
+			id,
+			BoundedVec::truncate_from(honest)
+		));
+
+		let dispute =
+			pallet_evaluations::Disputes::<verity_runtime::Runtime>::get(id).expect("open");
+		let position = match dispute.phase {
+			pallet_evaluations::DisputePhase::Refereeing { position, .. } => position,
+			other => panic!("not refereeing: {other:?}"),
+		};
+		assert_eq!(position, 3);
+		let data = dataset();
+		let index = verity_evaluator::selection::select_indices(
+			&dispute.audit.record.sample_seed.0,
+			data.sample_count(),
+			position + 1,
+		)
+		.expect("selects")[3];
+		let siblings = |proof: merkle::MerkleProof| {
+			BoundedVec::truncate_from(proof.siblings.into_iter().map(H256).collect::<Vec<_>>())
+		};
+		let evidence = RefereeEvidence {
+			dataset_header: data.header().try_into().expect("20 bytes"),
+			header_proof: siblings(merkle::prove(&data.leaf_hashes(), 0).expect("proof")),
+			label: data.label(index).expect("label"),
+			sample: BoundedVec::truncate_from(data.sample(index).expect("sample").to_vec()),
+			sample_proof: siblings(data.prove_sample(index).expect("proof")),
+			model: BoundedVec::truncate_from(model().encode()),
+		};
+
+		let stake_before = Stake::total_stake_of(&net.validators[0]);
+		let auditor_stake = Stake::total_stake_of(&net.validators[1]);
+		let dave_before = Balances::free_balance(&dave);
+		let charlie_before = Balances::free_balance(&charlie);
+		let burned_before = Emissions::emissions_view().burned;
+		assert_ok!(Evaluations::resolve_dispute(
+			RuntimeOrigin::signed(account(Sr25519Keyring::Eve)),
+			id,
+			Box::new(evidence)
+		));
+
+		let slash = params.slash_fraction * stake_before;
+		assert_eq!(slash, 60 * VRT);
+		let reward = params.honest_share * slash;
+		assert_eq!(Stake::total_stake_of(&net.validators[0]), stake_before - slash);
+		assert_eq!(Stake::total_stake_of(&net.validators[1]), auditor_stake);
+		assert_eq!(Balances::free_balance(&dave), dave_before + reward);
+		assert_eq!(Balances::free_balance(&charlie), charlie_before);
+		assert_eq!(Emissions::emissions_view().burned, burned_before + (slash - reward));
+		assert!(pallet_evaluations::Disputes::<verity_runtime::Runtime>::get(id).is_none());
+		assert_issuance_accounted();
+	});
+}
+
+/// The result root of revealed leaves, as the pallet computes it.
+fn pallet_evaluations_root(leaves: &[RevealedLeaf]) -> H256 {
+	let hashes: Vec<merkle::Hash> = leaves.iter().map(|(hash, _)| hash.0).collect();
+	let total = leaves.iter().map(|(_, score)| score).sum();
+	H256(verity_evaluator::result::result_root(&merkle::root(&hashes), total, leaves.len() as u32))
+}
