@@ -20,7 +20,7 @@ const TEST_TIMEOUT_MS = 120_000;
 const EXPECTED_PALLETS = [
   'System', 'Timestamp', 'Babe', 'Grandpa', 'Session', 'Authorship',
   'Balances', 'TransactionPayment', 'Utility', 'Sudo', 'Stake', 'Subnets',
-  'Scoring', 'Emissions', 'Preimage', 'Scheduler', 'Referenda', 'ConvictionVoting', 'Origins',
+  'Scoring', 'Emissions', 'Evaluations', 'Preimage', 'Scheduler', 'Referenda', 'ConvictionVoting', 'Origins',
   'NetworkParameters',
 ];
 

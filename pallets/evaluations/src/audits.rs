@@ -119,7 +119,12 @@ impl<T: Config> Pallet<T> {
 		let Ok(deadline) =
 			Self::schedule_deadline(Self::blocks_from_now(window), Deadline::Audit(id))
 		else {
-			log::warn!(target: "runtime::evaluations", "no room for audit {id}'s deadline");
+			// Every deadline list it could join is full.
+			Self::deposit_event(Event::AuditUnassigned {
+				netuid: audit.netuid,
+				validator: audit.validator,
+				miner: audit.miner,
+			});
 			return;
 		};
 		audit.deadline = deadline;

@@ -10,6 +10,7 @@ use polkadot_sdk::{
 	frame_support::BoundedVec,
 	frame_system::{self, RawOrigin},
 	sp_core::H256,
+	sp_io::hashing::blake2_256,
 	sp_runtime::traits::Saturating,
 };
 use verity_evaluator::{merkle, selection, Activation, Dataset, Layer, Model, Requantization};
@@ -259,7 +260,7 @@ mod benchmarks {
 	fn reveal_leaves(k: Linear<1, MAX_SAMPLES_LIMIT>) -> Result<(), BenchmarkError> {
 		let (netuid, hotkeys) = T::BenchmarkHelper::verified_subnet(3, 2, H256::repeat_byte(1), 64);
 		let validator_leaves: Vec<RevealedLeaf> =
-			(0..k).map(|i| (H256::from_low_u64_be(u64::from(i)), 1)).collect();
+			(0..k).map(|i| (H256(blake2_256(&i.to_le_bytes())), 1)).collect();
 		let mut auditor_leaves = validator_leaves.clone();
 		if let Some(last) = auditor_leaves.last_mut() {
 			last.0 = H256::repeat_byte(0xff);

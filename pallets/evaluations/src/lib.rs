@@ -281,7 +281,8 @@ pub mod pallet {
 			auditor: T::AccountId,
 			deadline: BlockNumberFor<T>,
 		},
-		/// An evaluation was drawn for an audit but no other operator can audit it.
+		/// An evaluation was drawn for an audit but no other operator can audit it (or no
+		/// deadline list has room for it).
 		AuditUnassigned { netuid: NetUid, validator: T::AccountId, miner: Uid },
 		/// The auditor's root matched: both were rewarded.
 		AuditMatched { id: AuditId, validator_reward: Balance, auditor_reward: Balance },

@@ -113,6 +113,13 @@ fn leaves(result: &EvaluationResult) -> Vec<RevealedLeaf> {
 	result.leaves.iter().zip(&result.scores).map(|(leaf, score)| (H256(*leaf), *score)).collect()
 }
 
+/// `leaves` with the leaf at `position` replaced by another output's hash.
+fn flipped(leaves: &[RevealedLeaf], position: usize, byte: u8) -> Vec<RevealedLeaf> {
+	let mut forged = leaves.to_vec();
+	forged[position].0 = H256::repeat_byte(byte);
+	forged
+}
+
 /// The result root of revealed leaves.
 fn root_of(leaves: &[RevealedLeaf]) -> H256 {
 	disputes::revealed_root(leaves).unwrap().0
@@ -559,8 +566,7 @@ fn a_flipped_output_in_one_leaf_is_slashed() {
 	ExtBuilder.build_and_execute(|| {
 		let netuid = network();
 		let honest_leaves = leaves(&honest(netuid, V0, M0_UID));
-		let mut forged = honest_leaves.clone();
-		forged[5].0 = H256::repeat_byte(0xee);
+		let forged = flipped(&honest_leaves, 5, 0xee);
 		let (id, auditor) = dispute(netuid, claimed(&forged), &forged, &honest_leaves);
 		assert!(matches!(
 			Disputes::<Test>::get(id).unwrap().phase,
@@ -612,8 +618,7 @@ fn a_frivolous_challenger_loses() {
 	ExtBuilder.build_and_execute(|| {
 		let netuid = network();
 		let honest_leaves = leaves(&honest(netuid, V0, M0_UID));
-		let mut forged = honest_leaves.clone();
-		forged[0].0 = H256::repeat_byte(1);
+		let forged = flipped(&honest_leaves, 0, 1);
 		// The validator is right; the auditor claims otherwise.
 		let (id, auditor) = dispute(netuid, claimed(&honest_leaves), &honest_leaves, &forged);
 		referee_settles(netuid, id, false, true);
@@ -660,10 +665,8 @@ fn both_wrong_are_both_slashed_and_nothing_is_paid() {
 	ExtBuilder.build_and_execute(|| {
 		let netuid = network();
 		let honest_leaves = leaves(&honest(netuid, V0, M0_UID));
-		let mut validator = honest_leaves.clone();
-		validator[2].0 = H256::repeat_byte(2);
-		let mut auditor_leaves = honest_leaves.clone();
-		auditor_leaves[2].0 = H256::repeat_byte(3);
+		let validator = flipped(&honest_leaves, 2, 2);
+		let auditor_leaves = flipped(&honest_leaves, 2, 3);
 		let (id, auditor) = dispute(netuid, claimed(&validator), &validator, &auditor_leaves);
 		referee_settles(netuid, id, true, true);
 		assert_eq!(MockStake::total_stake(&V0), STAKE - SLASH);
@@ -677,8 +680,7 @@ fn a_validator_that_never_answers_a_dispute_loses() {
 	ExtBuilder.build_and_execute(|| {
 		let netuid = network();
 		let honest_leaves = leaves(&honest(netuid, V0, M0_UID));
-		let mut forged = honest_leaves.clone();
-		forged[1].0 = H256::repeat_byte(4);
+		let forged = flipped(&honest_leaves, 1, 4);
 		let (id, auditor) = audited(netuid, V0, claimed(&forged));
 		assert_ok!(Evaluations::submit_audit(
 			RuntimeOrigin::signed(auditor),
@@ -710,8 +712,7 @@ fn when_nobody_brings_the_evidence_both_lose_unless_the_referee_cannot_run_the_m
 	ExtBuilder.build_and_execute(|| {
 		let netuid = network();
 		let honest_leaves = leaves(&honest(netuid, V0, M0_UID));
-		let mut forged = honest_leaves.clone();
-		forged[1].0 = H256::repeat_byte(4);
+		let forged = flipped(&honest_leaves, 1, 4);
 		let (_, auditor) = dispute(netuid, claimed(&forged), &forged, &honest_leaves);
 		events();
 		run_blocks(parameters().referee_window.into());
@@ -729,8 +730,7 @@ fn when_nobody_brings_the_evidence_both_lose_unless_the_referee_cannot_run_the_m
 		// A model above the referee's bound: void.
 		MockScoring::end_epoch(netuid);
 		let honest_leaves = leaves(&honest(netuid, V0, M0_UID));
-		let mut forged = honest_leaves.clone();
-		forged[1].0 = H256::repeat_byte(4);
+		let forged = flipped(&honest_leaves, 1, 4);
 		let (id, _) = dispute(netuid, claimed(&forged), &forged, &honest_leaves);
 		Disputes::<Test>::mutate(id, |dispute| {
 			dispute.as_mut().unwrap().audit.record.model_size =
@@ -747,8 +747,7 @@ fn reveals_fail_with_precise_errors() {
 	ExtBuilder.build_and_execute(|| {
 		let netuid = network();
 		let honest_leaves = leaves(&honest(netuid, V0, M0_UID));
-		let mut forged = honest_leaves.clone();
-		forged[1].0 = H256::repeat_byte(4);
+		let forged = flipped(&honest_leaves, 1, 4);
 		let (id, auditor) = audited(netuid, V0, claimed(&forged));
 		assert_ok!(Evaluations::submit_audit(
 			RuntimeOrigin::signed(auditor),
@@ -778,8 +777,7 @@ fn the_referee_refuses_bad_evidence() {
 	ExtBuilder.build_and_execute(|| {
 		let netuid = network();
 		let honest_leaves = leaves(&honest(netuid, V0, M0_UID));
-		let mut forged = honest_leaves.clone();
-		forged[0].0 = H256::repeat_byte(4);
+		let forged = flipped(&honest_leaves, 0, 4);
 		let (id, _) = dispute(netuid, claimed(&forged), &forged, &honest_leaves);
 		let audit = Disputes::<Test>::get(id).unwrap().audit;
 		let index = evaluate(&model(1), audit.record.sample_seed).indices[0];

@@ -136,9 +136,30 @@ impl<T: frame_system::Config> pallet_emissions::WeightInfo for WeightInfo<T> {
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
+	/// Storage: `Emissions::Issued` (r:1 w:1)
+	/// Proof: `Emissions::Issued` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::HotkeyOwner` (r:1 w:0)
+	/// Proof: `Stake::HotkeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TotalHotkeyStake` (r:1 w:1)
+	/// Proof: `Stake::TotalHotkeyStake` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::Takes` (r:1 w:0)
+	/// Proof: `Stake::Takes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::Ledgers` (r:2 w:1)
+	/// Proof: `Stake::Ledgers` (`max_values`: None, `max_size`: Some(433), added: 2908, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TotalStake` (r:1 w:1)
+	/// Proof: `Stake::TotalStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn issue_reward() -> Weight {
-		Weight::from_parts(200_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(6))
-			.saturating_add(T::DbWeight::get().writes(5))
+		// Proof Size summary in bytes:
+		//  Measured:  `1126`
+		//  Estimated: `6806`
+		// Minimum execution time: 152_694_000 picoseconds.
+		Weight::from_parts(186_845_000, 0)
+			.saturating_add(Weight::from_parts(0, 6806))
+			.saturating_add(T::DbWeight::get().reads(9))
+			.saturating_add(T::DbWeight::get().writes(6))
 	}
 }

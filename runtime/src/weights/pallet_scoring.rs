@@ -278,8 +278,19 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 			.saturating_add(T::DbWeight::get().reads(12291))
 			.saturating_add(T::DbWeight::get().writes(12294))
 	}
+	/// Storage: `Subnets::NeuronCount` (r:1 w:0)
+	/// Proof: `Subnets::NeuronCount` (`max_values`: None, `max_size`: Some(12), added: 2487, mode: `MaxEncodedLen`)
+	/// Storage: `Scoring::Weights` (r:1 w:1)
+	/// Proof: `Scoring::Weights` (`max_values`: None, `max_size`: Some(16410), added: 18885, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Neurons` (r:1 w:0)
+	/// Proof: `Subnets::Neurons` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	fn set_evaluated_weights() -> Weight {
-		Weight::from_parts(2_000_000_000, 0)
+		// Proof Size summary in bytes:
+		//  Measured:  `18225`
+		//  Estimated: `19875`
+		// Minimum execution time: 163_388_000 picoseconds.
+		Weight::from_parts(181_047_000, 0)
+			.saturating_add(Weight::from_parts(0, 19875))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
