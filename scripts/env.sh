@@ -33,7 +33,7 @@ export VERITY_NODE_BIN
 # The package sets every script builds with, so that all of them share one build of each. The
 # pallets are also built inside the runtime (chain set); their own set adds the benchmarks, which
 # their unit tests run against the mock.
-VERITY_CHAIN_PACKAGES=(-p verity-node -p verity-runtime -p verity-primitives)
+VERITY_CHAIN_PACKAGES=(-p verity-node -p verity-runtime -p verity-primitives -p verity-evaluator-service)
 VERITY_PALLET_PACKAGES=(-p pallet-subnets -p pallet-stake -p pallet-scoring -p pallet-emissions
   -p pallet-network-parameters -p pallet-evaluations -p verity-yuma
   --features pallet-subnets/runtime-benchmarks,pallet-stake/runtime-benchmarks,pallet-scoring/runtime-benchmarks,pallet-emissions/runtime-benchmarks,pallet-network-parameters/runtime-benchmarks,pallet-evaluations/runtime-benchmarks)

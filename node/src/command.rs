@@ -186,14 +186,15 @@ pub fn run() -> sc_cli::Result<()> {
 		}
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let evaluator = cli.evaluator.service_config();
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<Block, <Block as BlockT>::Hash>,
-					>(config)
+					>(evaluator, config)
 					.map_err(sc_cli::Error::Service),
 					NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(evaluator, config)
 							.map_err(sc_cli::Error::Service)
 					}
 				}

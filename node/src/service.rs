@@ -20,12 +20,17 @@ use verity_runtime::{apis::RuntimeApi, opaque::Block};
 /// Host functions the runtime may call; benchmark builds add the benchmarking ones so that the
 /// same executor can run `benchmark` subcommands against a benchmark-enabled runtime.
 #[cfg(feature = "runtime-benchmarks")]
-pub type HostFunctions =
-	(sp_io::SubstrateHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
+pub type HostFunctions = (
+	sp_io::SubstrateHostFunctions,
+	verity_primitives::host::evaluator::HostFunctions,
+	frame_benchmarking::benchmarking::HostFunctions,
+);
 
-/// Host functions the runtime may call.
+/// Host functions the runtime may call: Substrate's, and the evaluator's (which only off-chain
+/// workers reach).
 #[cfg(not(feature = "runtime-benchmarks"))]
-pub type HostFunctions = sp_io::SubstrateHostFunctions;
+pub type HostFunctions =
+	(sp_io::SubstrateHostFunctions, verity_primitives::host::evaluator::HostFunctions);
 
 /// The executor that runs the runtime's wasm.
 pub type RuntimeExecutor = sc_executor::WasmExecutor<HostFunctions>;
@@ -190,6 +195,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 /// Builds and starts a full node on the network backend `N`; returns its task manager, which
 /// runs until the node stops.
 pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(
+	evaluator_config: verity_evaluator_service::ServiceConfig,
 	config: Configuration,
 ) -> Result<TaskManager, ServiceError> {
 	let PartialComponents {
@@ -252,6 +258,19 @@ pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		})?;
 
 	if enable_offchain_workers {
+		let evaluator = verity_evaluator_service::Evaluator::start(
+			evaluator_config,
+			prometheus_registry.as_ref(),
+		)
+		.map_err(|e| ServiceError::Other(format!("evaluator: {e}")))?;
+		log::info!(
+			target: "verity::evaluator",
+			"evaluator: {} backend on {}, {} dataset(s)",
+			evaluator.backend(),
+			evaluator.device(),
+			evaluator.datasets().len()
+		);
+		let evaluator: Arc<dyn verity_primitives::host::EvaluatorService> = Arc::new(evaluator);
 		let offchain_workers =
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
 				runtime_api_provider: client.clone(),
@@ -263,7 +282,10 @@ pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(
 				network_provider: Arc::new(network.clone()),
 				is_validator: role.is_authority(),
 				enable_http_requests: true,
-				custom_extensions: |_| vec![],
+				custom_extensions: move |_| {
+					vec![Box::new(verity_primitives::host::EvaluatorExt(evaluator.clone()))
+						as Box<_>]
+				},
 			})?;
 		task_manager.spawn_handle().spawn(
 			"offchain-workers-runner",

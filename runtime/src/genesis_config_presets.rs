@@ -6,8 +6,8 @@
 //!
 //! - `development`: Alice is the single block author and the sudo key; the well-known dev
 //!   accounts are funded; one authority is elected; unbonding takes 20 blocks (2 minutes) so that
-//!   tests can watch stake leave; referenda take a few blocks (fast governance pace). Used by
-//!   `verity-node --dev`.
+//!   tests can watch stake leave; referenda take a few blocks (fast governance pace); audits and
+//!   dispute phases take minutes, not hours. Used by `verity-node --dev`.
 //! - `local_testnet`: Alice, Bob, Charlie and Dave author and finalize; Alice holds sudo; up to
 //!   four authorities are elected; fast governance pace.
 //! - `production`: the shape of a live network. No sudo key (governance is the only path to
@@ -28,6 +28,7 @@ use polkadot_sdk::{
 	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
 };
 use serde_json::Value;
+use verity_primitives::evaluations::EvaluationParameters;
 
 /// The name of the production-shaped preset.
 pub const PRODUCTION: &str = "production";
@@ -56,6 +57,19 @@ struct StakeParameters {
 	authority_count: u32,
 	unbonding_period: BlockNumber,
 	governance_pace: GovernancePace,
+	evaluation: EvaluationParameters,
+}
+
+/// The evaluation parameters of the development and local presets: the defaults, with audits
+/// answered within 2 minutes and each dispute phase within 1, so that a dispute plays out while
+/// one watches.
+pub fn dev_evaluation_parameters() -> EvaluationParameters {
+	EvaluationParameters {
+		audit_window: 20,
+		reveal_window: 10,
+		referee_window: 10,
+		..EvaluationParameters::default()
+	}
 }
 
 /// A genesis block author: its account and the session keys it authors and finalizes with.
@@ -91,6 +105,7 @@ fn genesis(
 		network_parameters: NetworkParametersConfig {
 			authority_count: stake.authority_count,
 			unbonding_period: stake.unbonding_period,
+			evaluation: stake.evaluation,
 		},
 		stake: StakeConfig {
 			stakes: authorities
@@ -123,6 +138,7 @@ fn development() -> Value {
 			authority_count: 1,
 			unbonding_period: DEV_UNBONDING_PERIOD,
 			governance_pace: GovernancePace::Fast,
+			evaluation: dev_evaluation_parameters(),
 		},
 	)
 }
@@ -136,6 +152,7 @@ fn local_testnet() -> Value {
 			authority_count: 4,
 			unbonding_period: DEV_UNBONDING_PERIOD,
 			governance_pace: GovernancePace::Fast,
+			evaluation: dev_evaluation_parameters(),
 		},
 	)
 }
@@ -151,6 +168,7 @@ fn production() -> Value {
 			authority_count: 32,
 			unbonding_period: PRODUCTION_UNBONDING_PERIOD,
 			governance_pace: GovernancePace::Live,
+			evaluation: EvaluationParameters::default(),
 		},
 	)
 }

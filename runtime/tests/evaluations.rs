@@ -201,7 +201,17 @@ fn dev_chain() -> TestExternalities {
 fn evaluations_become_weights_and_a_matching_audit_pays_both() {
 	dev_chain().execute_with(|| {
 		let net = network();
-		let params = EvaluationParameters::default();
+		// The development preset's: the defaults with windows of minutes.
+		let params = verity_runtime::genesis_config_presets::dev_evaluation_parameters();
+		assert_eq!(
+			params,
+			EvaluationParameters {
+				audit_window: 20,
+				reveal_window: 10,
+				referee_window: 10,
+				..EvaluationParameters::default()
+			}
+		);
 		assert_eq!(verity_runtime::NetworkParameters::evaluation_parameters(), params);
 		let result = evaluate(&net, &net.validators[1]);
 		let issued = Emissions::emissions_view().issued;
@@ -240,7 +250,7 @@ fn evaluations_become_weights_and_a_matching_audit_pays_both() {
 fn a_forged_evaluation_is_audited_disputed_refereed_and_slashed() {
 	dev_chain().execute_with(|| {
 		let net = network();
-		let params = EvaluationParameters::default();
+		let params = verity_runtime::genesis_config_presets::dev_evaluation_parameters();
 		let (charlie, dave) = (account(Sr25519Keyring::Charlie), account(Sr25519Keyring::Dave));
 		let honest = leaves(&evaluate(&net, &net.validators[0]));
 		// Validator 0 claims a different output for its fourth sample.

@@ -241,3 +241,17 @@ pub struct RefereeEvidence {
 	/// The model, encoded (model format v1).
 	pub model: BoundedVec<u8, ConstU32<MAX_REFEREE_MODEL_BYTES>>,
 }
+
+/// The keystore key type of evaluation keys: a validator's hotkey, with which the off-chain
+/// worker of the validator's own node signs its evaluations, audit answers, reveals and
+/// referee evidence. Insert it with `verity-node key insert --key-type veva --scheme sr25519`
+/// (or the `author_insertKey` RPC).
+pub const EVALUATION_KEY_TYPE: polkadot_sdk::sp_core::crypto::KeyTypeId =
+	polkadot_sdk::sp_core::crypto::KeyTypeId(*b"veva");
+
+/// The application crypto of evaluation keys: sr25519 under [`EVALUATION_KEY_TYPE`].
+pub mod crypto {
+	use super::EVALUATION_KEY_TYPE;
+	use polkadot_sdk::sp_application_crypto::{app_crypto, sr25519};
+	app_crypto!(sr25519, EVALUATION_KEY_TYPE);
+}

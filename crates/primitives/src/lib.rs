@@ -10,6 +10,7 @@ extern crate alloc;
 pub mod api;
 pub mod emissions;
 pub mod evaluations;
+pub mod host;
 pub mod scoring;
 pub mod stake;
 pub mod subnets;

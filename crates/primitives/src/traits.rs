@@ -6,8 +6,8 @@ use crate::{
 	evaluations::EvaluationParameters,
 	stake::SlashOutcome,
 	subnets::{
-		HyperparameterBounds, Hyperparameters, ModelCommitment, NetUid, SubnetCreationParameters,
-		Uid,
+		Endpoint, HyperparameterBounds, Hyperparameters, ModelCommitment, NetUid,
+		SubnetCreationParameters, Uid,
 	},
 	Balance, BlockNumber,
 };
@@ -62,6 +62,9 @@ pub trait SubnetsInterface<AccountId> {
 
 	/// The model the neuron at `uid` committed to.
 	fn model_commitment(netuid: NetUid, uid: Uid) -> Option<ModelCommitment>;
+
+	/// Where the neuron at `uid` serves, once it has called `serve`.
+	fn endpoint(netuid: NetUid, uid: Uid) -> Option<Endpoint>;
 
 	/// Records the scores that decide which neuron a full subnet replaces; `scores[uid]` for
 	/// each UID, extra entries ignored.

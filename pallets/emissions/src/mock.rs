@@ -16,7 +16,7 @@ use std::{cell::RefCell, collections::BTreeMap};
 use verity_primitives::{
 	emissions::EmissionSplit,
 	stake::SlashOutcome,
-	subnets::{Hyperparameters, ModelCommitment, NetUid, Uid},
+	subnets::{Endpoint, Hyperparameters, ModelCommitment, NetUid, Uid},
 	traits::{StakeInterface, SubnetsInterface},
 	Balance, BlockNumber,
 };
@@ -116,6 +116,9 @@ impl SubnetsInterface<AccountId> for MockSubnets {
 		None
 	}
 	fn model_commitment(_netuid: NetUid, _uid: Uid) -> Option<ModelCommitment> {
+		None
+	}
+	fn endpoint(_netuid: NetUid, _uid: Uid) -> Option<Endpoint> {
 		None
 	}
 	fn set_pruning_scores(_netuid: NetUid, _scores: &[u16]) {}

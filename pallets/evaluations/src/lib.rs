@@ -42,6 +42,10 @@
 //!
 //! Miners are never slashed: a validator's fault is the validator's.
 //!
+//! Validators do all of this from their own nodes: the [`offchain`] worker evaluates on the
+//! node's evaluator (host functions, [`verity_primitives::host`]), answers audits, reveals and
+//! brings the referee's evidence, signing with the validator's hotkey.
+//!
 //! ## Invariants (checked by `do_try_state`)
 //!
 //! - Evaluated-miner sets, attestations and seeds exist only for existing subnets and UIDs below
@@ -67,6 +71,9 @@ mod disputes;
 mod invariants;
 #[cfg(test)]
 mod mock;
+pub mod offchain;
+#[cfg(test)]
+mod offchain_tests;
 mod submission;
 #[cfg(test)]
 mod tests;
@@ -145,7 +152,14 @@ pub mod pallet {
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
-	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+	pub trait Config:
+		polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>>
+		+ frame_system::offchain::CreateSignedTransaction<Call<Self>>
+	{
+		/// The keys the off-chain worker signs with: validators' hotkeys, stored in the node's
+		/// keystore as evaluation keys (key type `veva`).
+		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
+
 		/// Subnets, their hyperparameters, neurons and model commitments (`pallet-subnets`).
 		type Subnets: SubnetsInterface<Self::AccountId>;
 
@@ -389,6 +403,12 @@ pub mod pallet {
 		/// whose deadline is now.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			Self::draw_audits(now).saturating_add(Self::expire(now))
+		}
+
+		/// Evaluates, audits and answers disputes for the evaluation keys of this node's
+		/// keystore ([`offchain`]).
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			Self::run_offchain_worker(now);
 		}
 
 		#[cfg(feature = "try-runtime")]

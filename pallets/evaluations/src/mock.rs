@@ -21,7 +21,10 @@ use polkadot_sdk::{
 	frame_system,
 	sp_core::H256,
 	sp_io::{self, hashing::blake2_256},
-	sp_runtime::{BuildStorage, DispatchError, DispatchResult, Perbill},
+	sp_runtime::{
+		testing::{TestSignature, UintAuthorityId},
+		BuildStorage, DispatchError, DispatchResult, Perbill,
+	},
 };
 use std::collections::BTreeMap;
 use verity_evaluator::{
@@ -31,7 +34,8 @@ use verity_primitives::{
 	evaluations::EvaluationParameters,
 	stake::SlashOutcome,
 	subnets::{
-		default_hyperparameters, EvaluationMode, Hyperparameters, ModelCommitment, NetUid, Uid,
+		default_hyperparameters, Endpoint, EvaluationMode, Hyperparameters, IpAddress,
+		ModelCommitment, NetUid, Protocol, Uid,
 	},
 	traits::{
 		EpochObserver, NetworkParametersInterface, RewardIssuer, ScoringInterface, StakeInterface,
@@ -43,6 +47,8 @@ use verity_primitives::{
 pub type AccountId = u64;
 pub type BlockNumber = u64;
 type Block = frame_system::mocking::MockBlock<Test>;
+/// The mock's extrinsic: the signer's account and the call.
+pub type Extrinsic = frame_system::mocking::MockUncheckedExtrinsic<Test>;
 
 frame_support::construct_runtime!(
 	pub enum Test {
@@ -64,7 +70,47 @@ impl Get<Weight> for MockSlashWeight {
 	}
 }
 
+/// Signing in the mock: `UintAuthorityId(n)` signs for account `n`; extrinsics carry the
+/// signer and no signature (the runtime's tests sign for real).
+impl frame_system::offchain::SigningTypes for Test {
+	type Public = UintAuthorityId;
+	type Signature = TestSignature;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type RuntimeCall = RuntimeCall;
+	type Extrinsic = Extrinsic;
+}
+
+impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_signed_transaction<
+		C: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+	>(
+		call: RuntimeCall,
+		_public: UintAuthorityId,
+		account: AccountId,
+		_nonce: u32,
+	) -> Option<Extrinsic> {
+		Some(Extrinsic::new_signed(call, account, (), ()))
+	}
+}
+
+/// The mock's evaluation keys: `UintAuthorityId`s (set with `UintAuthorityId::set_all_keys`).
+pub struct MockAuthorityId;
+impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for MockAuthorityId {
+	type RuntimeAppPublic = UintAuthorityId;
+	type GenericPublic = UintAuthorityId;
+	type GenericSignature = TestSignature;
+}
+
 impl pallet_evaluations::Config for Test {
+	type AuthorityId = MockAuthorityId;
 	type Subnets = MockSubnets;
 	type Stake = MockStake;
 	type Scoring = MockScoring;
@@ -104,6 +150,7 @@ pub struct MockSubnet {
 	/// `(hotkey, registered_at)` by UID.
 	pub neurons: Vec<(AccountId, u32)>,
 	pub models: BTreeMap<Uid, ModelCommitment>,
+	pub endpoints: BTreeMap<Uid, Endpoint>,
 }
 
 thread_local! {
@@ -132,7 +179,12 @@ impl MockSubnets {
 		hyperparameters.evaluation.dataset_root = H256(dataset.root());
 		hyperparameters.evaluation.samples_per_evaluation = SAMPLES;
 		hyperparameters.evaluation.audit_probability = Perbill::one();
-		let subnet = MockSubnet { hyperparameters, neurons: Vec::new(), models: BTreeMap::new() };
+		let subnet = MockSubnet {
+			hyperparameters,
+			neurons: Vec::new(),
+			models: BTreeMap::new(),
+			endpoints: BTreeMap::new(),
+		};
 		SUBNETS.with(|s| s.borrow_mut().insert(netuid, subnet));
 		Evaluations::on_subnet_created(netuid);
 		netuid
@@ -175,6 +227,17 @@ impl MockSubnets {
 		Self::mutate(netuid, |subnet| subnet.models.insert(uid, commitment));
 	}
 
+	/// The neuron at `uid` serves plain HTTP on `127.0.0.1:port`.
+	pub fn serve(netuid: NetUid, uid: Uid, port: u16) {
+		let endpoint = Endpoint {
+			ip: IpAddress::V4([127, 0, 0, 1]),
+			port,
+			protocol: Protocol::Http,
+			version: 1,
+		};
+		Self::mutate(netuid, |subnet| subnet.endpoints.insert(uid, endpoint));
+	}
+
 	/// Changes the subnet's hyperparameters.
 	pub fn set_hyperparameters(netuid: NetUid, change: impl FnOnce(&mut Hyperparameters)) {
 		Self::mutate(netuid, |subnet| change(&mut subnet.hyperparameters));
@@ -212,6 +275,9 @@ impl SubnetsInterface<AccountId> for MockSubnets {
 	}
 	fn model_commitment(netuid: NetUid, uid: Uid) -> Option<ModelCommitment> {
 		Self::read(netuid, |s| s.models.get(&uid).copied()).flatten()
+	}
+	fn endpoint(netuid: NetUid, uid: Uid) -> Option<Endpoint> {
+		Self::read(netuid, |s| s.endpoints.get(&uid).copied()).flatten()
 	}
 	fn set_pruning_scores(_netuid: NetUid, _scores: &[u16]) {}
 	fn neurons(netuid: NetUid) -> Vec<(AccountId, u32)> {

@@ -19,22 +19,22 @@ use verity_primitives::{
 };
 
 /// Validators' hotkeys (UIDs 0, 1, 2); their coldkeys are the hotkey + 100.
-const V0: AccountId = 10;
-const V1: AccountId = 11;
-const V2: AccountId = 12;
+pub(crate) const V0: AccountId = 10;
+pub(crate) const V1: AccountId = 11;
+pub(crate) const V2: AccountId = 12;
 /// Miners' hotkeys (UIDs 3, 4).
-const M0: AccountId = 20;
-const M1: AccountId = 21;
-const M0_UID: Uid = 3;
-const M1_UID: Uid = 4;
+pub(crate) const M0: AccountId = 20;
+pub(crate) const M1: AccountId = 21;
+pub(crate) const M0_UID: Uid = 3;
+pub(crate) const M1_UID: Uid = 4;
 
-fn coldkey(hotkey: AccountId) -> AccountId {
+pub(crate) fn coldkey(hotkey: AccountId) -> AccountId {
 	hotkey + 100
 }
 
 /// A verified subnet in epoch 1: three validators of three operators with permits and stake,
 /// two miners that committed `model(1)` and `model(2)` before the epoch's randomness.
-fn network() -> NetUid {
+pub(crate) fn network() -> NetUid {
 	let netuid = MockSubnets::create(&dataset());
 	for hotkey in [V0, V1, V2, M0, M1] {
 		MockSubnets::register(netuid, hotkey, coldkey(hotkey));
@@ -60,7 +60,7 @@ fn attestation() -> Attestation {
 	}
 }
 
-fn miner_model(miner: Uid) -> Model {
+pub(crate) fn miner_model(miner: Uid) -> Model {
 	if miner == M0_UID {
 		model(1)
 	} else {
@@ -69,7 +69,7 @@ fn miner_model(miner: Uid) -> Model {
 }
 
 /// The seed of `validator`'s evaluation of `miner` in the subnet's current epoch.
-fn seed(netuid: NetUid, validator: AccountId, miner: Uid) -> H256 {
+pub(crate) fn seed(netuid: NetUid, validator: AccountId, miner: Uid) -> H256 {
 	let epoch = MockScoring::epoch_index(netuid);
 	let randomness = EpochSeeds::<Test>::get(netuid, epoch).unwrap().randomness;
 	let miner = MockSubnets::hotkey_of(netuid, miner).unwrap();
@@ -77,12 +77,16 @@ fn seed(netuid: NetUid, validator: AccountId, miner: Uid) -> H256 {
 }
 
 /// `validator`'s honest evaluation of `miner`.
-fn honest(netuid: NetUid, validator: AccountId, miner: Uid) -> EvaluationResult {
+pub(crate) fn honest(netuid: NetUid, validator: AccountId, miner: Uid) -> EvaluationResult {
 	evaluate(&miner_model(miner), seed(netuid, validator, miner))
 }
 
 /// `validator`'s evaluation of `miner` with `result`.
-fn evaluated_by(validator: AccountId, miner: Uid, result: &EvaluationResult) -> Evaluation {
+pub(crate) fn evaluated_by(
+	validator: AccountId,
+	miner: Uid,
+	result: &EvaluationResult,
+) -> Evaluation {
 	Evaluation {
 		miner,
 		outcome: EvaluationOutcome::Evaluated {
@@ -93,11 +97,15 @@ fn evaluated_by(validator: AccountId, miner: Uid, result: &EvaluationResult) -> 
 }
 
 /// `V0`'s evaluation of `miner` with `result`.
-fn evaluated(miner: Uid, result: &EvaluationResult) -> Evaluation {
+pub(crate) fn evaluated(miner: Uid, result: &EvaluationResult) -> Evaluation {
 	evaluated_by(V0, miner, result)
 }
 
-fn submit(netuid: NetUid, validator: AccountId, evaluations: Vec<Evaluation>) -> DispatchResult {
+pub(crate) fn submit(
+	netuid: NetUid,
+	validator: AccountId,
+	evaluations: Vec<Evaluation>,
+) -> DispatchResult {
 	let epoch = MockScoring::epoch_index(netuid);
 	Evaluations::submit_evaluations(
 		RuntimeOrigin::signed(validator),
@@ -109,23 +117,23 @@ fn submit(netuid: NetUid, validator: AccountId, evaluations: Vec<Evaluation>) ->
 }
 
 /// The leaves of an evaluation as a party reveals them.
-fn leaves(result: &EvaluationResult) -> Vec<RevealedLeaf> {
+pub(crate) fn leaves(result: &EvaluationResult) -> Vec<RevealedLeaf> {
 	result.leaves.iter().zip(&result.scores).map(|(leaf, score)| (H256(*leaf), *score)).collect()
 }
 
 /// `leaves` with the leaf at `position` replaced by another output's hash.
-fn flipped(leaves: &[RevealedLeaf], position: usize, byte: u8) -> Vec<RevealedLeaf> {
+pub(crate) fn flipped(leaves: &[RevealedLeaf], position: usize, byte: u8) -> Vec<RevealedLeaf> {
 	let mut forged = leaves.to_vec();
 	forged[position].0 = H256::repeat_byte(byte);
 	forged
 }
 
 /// The result root of revealed leaves.
-fn root_of(leaves: &[RevealedLeaf]) -> H256 {
+pub(crate) fn root_of(leaves: &[RevealedLeaf]) -> H256 {
 	disputes::revealed_root(leaves).unwrap().0
 }
 
-fn reveal(id: AuditId, who: AccountId, leaves: &[RevealedLeaf]) -> DispatchResult {
+pub(crate) fn reveal(id: AuditId, who: AccountId, leaves: &[RevealedLeaf]) -> DispatchResult {
 	Evaluations::reveal_leaves(
 		RuntimeOrigin::signed(who),
 		id,
@@ -134,7 +142,7 @@ fn reveal(id: AuditId, who: AccountId, leaves: &[RevealedLeaf]) -> DispatchResul
 }
 
 /// The referee's evidence for dataset sample `index` and `model`.
-fn evidence(index: u32, model: &Model) -> RefereeEvidence {
+pub(crate) fn evidence(index: u32, model: &Model) -> RefereeEvidence {
 	let dataset = dataset();
 	let header_proof = merkle::prove(&dataset.leaf_hashes(), 0).unwrap();
 	let sample_proof = dataset.prove_sample(index).unwrap();
@@ -157,7 +165,11 @@ fn resolve(id: AuditId, evidence: RefereeEvidence) -> DispatchResult {
 
 /// Submits `evaluation` for `validator` on miner `M0`, draws its audit (probability 1) and
 /// returns the audit's id and auditor.
-fn audited(netuid: NetUid, validator: AccountId, evaluation: Evaluation) -> (AuditId, AccountId) {
+pub(crate) fn audited(
+	netuid: NetUid,
+	validator: AccountId,
+	evaluation: Evaluation,
+) -> (AuditId, AccountId) {
 	assert_ok!(submit(netuid, validator, vec![evaluation]));
 	run_blocks(parameters().audit_delay.into());
 	let assigned = events().into_iter().find_map(|event| match event {
@@ -168,7 +180,7 @@ fn audited(netuid: NetUid, validator: AccountId, evaluation: Evaluation) -> (Aud
 }
 
 /// The settlement event of the last block.
-fn settlement() -> Event<Test> {
+pub(crate) fn settlement() -> Event<Test> {
 	events()
 		.into_iter()
 		.find(|event| matches!(event, Event::DisputeSettled { .. } | Event::DisputeVoid { .. }))
@@ -176,7 +188,7 @@ fn settlement() -> Event<Test> {
 }
 
 /// 10% of the stake slashed; half of it to the honest party's coldkey, half burned.
-const SLASH: Balance = STAKE / 10;
+pub(crate) const SLASH: Balance = STAKE / 10;
 
 #[test]
 fn an_epoch_fixes_its_seed_and_forgets_the_previous_one() {
@@ -503,7 +515,7 @@ fn dispute(
 }
 
 /// The evaluation `V0` submits for leaves it reveals.
-fn claimed(leaves: &[RevealedLeaf]) -> Evaluation {
+pub(crate) fn claimed(leaves: &[RevealedLeaf]) -> Evaluation {
 	let score = leaves.iter().map(|(_, score)| score).sum();
 	Evaluation {
 		miner: M0_UID,

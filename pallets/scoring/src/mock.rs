@@ -23,7 +23,9 @@ use polkadot_sdk::{
 use std::collections::BTreeMap;
 use verity_primitives::{
 	stake::SlashOutcome,
-	subnets::{EvaluationMode, EvaluationSpec, Hyperparameters, ModelCommitment, NetUid, Uid},
+	subnets::{
+		Endpoint, EvaluationMode, EvaluationSpec, Hyperparameters, ModelCommitment, NetUid, Uid,
+	},
 	traits::{EmissionPayout, EpochPayout, StakeInterface, SubnetLifecycle, SubnetsInterface},
 	Balance,
 };
@@ -227,6 +229,9 @@ impl SubnetsInterface<AccountId> for MockSubnets {
 		Self::read(netuid, |s| s.neurons.get(usize::from(uid)).map(|(h, _)| *h)).flatten()
 	}
 	fn model_commitment(_netuid: NetUid, _uid: Uid) -> Option<ModelCommitment> {
+		None
+	}
+	fn endpoint(_netuid: NetUid, _uid: Uid) -> Option<Endpoint> {
 		None
 	}
 	fn set_pruning_scores(netuid: NetUid, scores: &[u16]) {

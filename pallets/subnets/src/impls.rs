@@ -16,7 +16,7 @@ use polkadot_sdk::{
 };
 use verity_primitives::traits::NetworkParametersInterface as _;
 use verity_primitives::{
-	subnets::{Hyperparameters, ModelCommitment, NetUid, NeuronView, SubnetView, Uid},
+	subnets::{Endpoint, Hyperparameters, ModelCommitment, NetUid, NeuronView, SubnetView, Uid},
 	traits::{StakeInterface, SubnetLifecycle, SubnetsInterface},
 	Balance, BlockNumber,
 };
@@ -151,6 +151,10 @@ impl<T: Config> SubnetsInterface<T::AccountId> for Pallet<T> {
 
 	fn model_commitment(netuid: NetUid, uid: Uid) -> Option<ModelCommitment> {
 		Neurons::<T>::get(netuid, uid).and_then(|neuron| neuron.model)
+	}
+
+	fn endpoint(netuid: NetUid, uid: Uid) -> Option<Endpoint> {
+		Neurons::<T>::get(netuid, uid).and_then(|neuron| neuron.endpoint)
 	}
 
 	fn set_pruning_scores(netuid: NetUid, scores: &[u16]) {

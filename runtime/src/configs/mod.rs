@@ -26,7 +26,7 @@ use polkadot_sdk::{
 	pallet_timestamp, pallet_utility, sp_core, sp_runtime,
 };
 use sp_runtime::{
-	traits::{Bounded, ConvertInto, OpaqueKeys},
+	traits::{Bounded, ConvertInto, OpaqueKeys, Verify},
 	FixedPointNumber, Perbill, Perquintill,
 };
 
@@ -398,7 +398,71 @@ parameter_types! {
 		);
 }
 
+/// Evaluation keys (key type `veva`): the validator's hotkey, sr25519, with which its node's
+/// off-chain worker signs.
+pub struct EvaluationAuthority;
+
+impl frame_system::offchain::AppCrypto<<Signature as Verify>::Signer, Signature>
+	for EvaluationAuthority
+{
+	type RuntimeAppPublic = verity_primitives::evaluations::crypto::Public;
+	type GenericPublic = sp_core::sr25519::Public;
+	type GenericSignature = sp_core::sr25519::Signature;
+}
+
+impl frame_system::offchain::SigningTypes for Runtime {
+	type Public = <Signature as Verify>::Signer;
+	type Signature = Signature;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	/// A transaction from an off-chain worker: the runtime's extensions, mortal for 64 blocks
+	/// from the current one, no tip.
+	fn create_signed_transaction<
+		C: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+	>(
+		call: RuntimeCall,
+		public: <Signature as Verify>::Signer,
+		account: AccountId,
+		nonce: Nonce,
+	) -> Option<UncheckedExtrinsic> {
+		use codec::Encode as _;
+		use sp_runtime::{generic::Era, traits::StaticLookup, SaturatedConversion};
+		const MORTALITY: u64 = 64;
+		let current = System::block_number().saturated_into::<u64>().saturating_sub(1);
+		let extension: TxExtension = (
+			frame_system::AuthorizeCall::new(),
+			frame_system::CheckNonZeroSender::new(),
+			frame_system::CheckSpecVersion::new(),
+			frame_system::CheckTxVersion::new(),
+			frame_system::CheckGenesis::new(),
+			frame_system::CheckEra::from(Era::mortal(MORTALITY, current)),
+			frame_system::CheckNonce::from(nonce),
+			frame_system::CheckWeight::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+			frame_system::WeightReclaim::new(),
+		);
+		let payload = SignedPayload::new(call, extension).ok()?;
+		let signature = payload.using_encoded(|bytes| C::sign(bytes, public))?;
+		let (call, extension, _) = payload.deconstruct();
+		let address = <Runtime as frame_system::Config>::Lookup::unlookup(account);
+		Some(UncheckedExtrinsic::new_signed(call, address, signature, extension))
+	}
+}
+
 impl pallet_evaluations::Config for Runtime {
+	type AuthorityId = EvaluationAuthority;
 	type Subnets = Subnets;
 	type Stake = Stake;
 	type Scoring = Scoring;

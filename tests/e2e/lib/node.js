@@ -70,8 +70,22 @@ export function resolveNodeBinary() {
   return binary;
 }
 
+/** The `verity` command line: $VERITY_CLI, else the release build beside the node's. */
+export function resolveCliBinary() {
+  const binary = process.env.VERITY_CLI ?? path.join(path.dirname(resolveNodeBinary()), 'verity');
+  try {
+    fs.accessSync(binary, fs.constants.X_OK);
+  } catch {
+    throw new Error(
+      `verity binary not found or not executable at ${binary}. ` +
+        'Build it with `cargo build --release -p verity-cli`, or set VERITY_CLI to its path.',
+    );
+  }
+  return binary;
+}
+
 /** Distinct free TCP ports on 127.0.0.1: bind port 0 for each, read the port, then release them all. */
-async function freePorts(count) {
+export async function freePorts(count) {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise((resolve, reject) => {
       const server = net.createServer();
@@ -207,16 +221,16 @@ export async function startNode({ extraArgs = [] } = {}) {
 }
 
 /**
- * Registers the hooks of a suite that shares one dev node: `before` starts it and passes it to
- * `onStarted` (for the suite's own setup), `after` prints the node's log tail when any test of
+ * Registers the hooks of a suite that shares one dev node (started with `extraArgs` besides the
+ * defaults): `before` starts it and passes it to `onStarted` (for the suite's own setup), `after` prints the node's log tail when any test of
  * the suite failed, then stops the node. Call it inside `describe`.
  */
-export function useDevNode(onStarted, { timeoutMs = 240_000 } = {}) {
+export function useDevNode(onStarted, { timeoutMs = 240_000, extraArgs = [] } = {}) {
   let node = null;
   let anyTestFailed = false;
 
   before(async () => {
-    node = await startNode();
+    node = await startNode({ extraArgs });
     await onStarted(node);
   }, { timeout: timeoutMs });
 

@@ -254,6 +254,12 @@ impl GpuBackend {
 		&self.info
 	}
 
+	/// Whether the adapter is a software rasterizer on the CPU (Mesa's lavapipe, WARP): it
+	/// computes the same bits, but slower than the CPU backend.
+	pub fn is_software(&self) -> bool {
+		self.info.device_type == wgpu::DeviceType::Cpu
+	}
+
 	/// One line describing the adapter, for logs: see [`describe_adapter`].
 	pub fn describe(&self) -> String {
 		describe_adapter(&self.info)
