@@ -12,7 +12,12 @@
 //! `--jobs` jobs with different seeds are timed from `queue` to `Done` (selection, inference,
 //! leaves and root). Prints the median milliseconds per job.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::arithmetic_side_effects)]
+#![allow(
+	clippy::unwrap_used,
+	clippy::expect_used,
+	clippy::arithmetic_side_effects,
+	clippy::indexing_slicing
+)]
 
 use polkadot_sdk::sp_core::H256;
 use std::{

@@ -349,6 +349,9 @@ fn open_gpu(_allow_software: bool) -> Result<OpenedBackend, StartError> {
 	Err(StartError::NoGpu("this node was built without the GPU backend (feature `gpu`)".into()))
 }
 
+/// A fetched model: its bytes and its decoding.
+type FetchedModel = (Vec<u8>, Model);
+
 /// How many fetched models the worker keeps.
 const CACHED_MODELS: usize = 8;
 
@@ -361,7 +364,7 @@ struct Worker {
 	device: String,
 	datasets: BTreeMap<H256, Arc<Dataset>>,
 	/// Recently fetched models by root, newest last.
-	models: VecDeque<(H256, Arc<(Vec<u8>, Model)>)>,
+	models: VecDeque<(H256, Arc<FetchedModel>)>,
 	max_model_bytes: u64,
 	fetch_timeout: Duration,
 }
@@ -440,7 +443,7 @@ impl Worker {
 	}
 
 	/// The job's model: cached, or fetched and checked against its commitment.
-	fn model(&mut self, job: &Job) -> Result<Arc<(Vec<u8>, Model)>, JobFailure> {
+	fn model(&mut self, job: &Job) -> Result<Arc<FetchedModel>, JobFailure> {
 		if let Some((_, model)) = self.models.iter().find(|(root, _)| *root == job.model.root) {
 			return Ok(Arc::clone(model));
 		}

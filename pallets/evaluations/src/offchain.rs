@@ -103,6 +103,13 @@ pub enum AnswerState<Answer> {
 	Declined,
 }
 
+/// The samples a job draws: from which dataset, with which seed, how many.
+struct Sampling {
+	dataset_root: H256,
+	seed: H256,
+	samples: u32,
+}
+
 /// The off-chain storage key of `parts`.
 fn storage_key(parts: impl Encode) -> Vec<u8> {
 	let mut key = STORAGE_PREFIX.to_vec();
@@ -229,26 +236,39 @@ impl<T: Config> Pallet<T> {
 		due
 	}
 
-	/// The job that evaluates (or re-executes) one miner's model, or `None` when the miner
-	/// serves nowhere the worker can fetch from.
+	/// The job of `kind` on miner `miner`'s model `(root, size)`, fetched from the miner's
+	/// served endpoint, or `None` when it serves nowhere the worker can fetch from.
 	fn job(
 		kind: JobKind,
 		netuid: NetUid,
 		miner: Uid,
-		model_root: H256,
-		model_size: u64,
-		dataset_root: H256,
-		seed: H256,
-		samples: u32,
+		model: (H256, u64),
+		sampling: Sampling,
 	) -> Option<Job> {
-		let url = model_url(&T::Subnets::endpoint(netuid, miner)?, &model_root)?;
+		let (root, size) = model;
+		let url = model_url(&T::Subnets::endpoint(netuid, miner)?, &root)?;
 		Some(Job {
 			kind,
-			model: ModelSource { url, root: model_root, size: model_size },
-			dataset_root,
-			seed,
-			samples,
+			model: ModelSource { url, root, size },
+			dataset_root: sampling.dataset_root,
+			seed: sampling.seed,
+			samples: sampling.samples,
 		})
+	}
+
+	/// The job of `kind` that re-executes the audited evaluation.
+	fn audit_job(kind: JobKind, audit: &crate::AuditOf<T>) -> Option<Job> {
+		Self::job(
+			kind,
+			audit.netuid,
+			audit.miner,
+			(audit.record.model_root, audit.record.model_size),
+			Sampling {
+				dataset_root: audit.dataset_root,
+				seed: audit.record.sample_seed,
+				samples: audit.samples,
+			},
+		)
 	}
 
 	/// The hotkey's evaluations of the current epoch of every verified subnet: advances their
@@ -306,15 +326,17 @@ impl<T: Config> Pallet<T> {
 				None => {
 					let seed =
 						Self::sample_seed(&seed.randomness, netuid, epoch, &miner_hotkey, hotkey);
+					let sampling = Sampling {
+						dataset_root: spec.dataset_root,
+						seed,
+						samples: spec.samples_per_evaluation,
+					};
 					let job = Self::job(
 						JobKind::Evaluate,
 						netuid,
 						miner,
-						model.root,
-						model.size,
-						spec.dataset_root,
-						seed,
-						spec.samples_per_evaluation,
+						(model.root, model.size),
+						sampling,
 					);
 					match job.map(evaluator::queue) {
 						None | Some(Err(QueueError::InvalidJob)) => {
@@ -420,16 +442,7 @@ impl<T: Config> Pallet<T> {
 			let state: Option<AnswerState<H256>> = load(&key);
 			let next = match state {
 				None => {
-					let job = Self::job(
-						JobKind::Evaluate,
-						audit.netuid,
-						audit.miner,
-						audit.record.model_root,
-						audit.record.model_size,
-						audit.dataset_root,
-						audit.record.sample_seed,
-						audit.samples,
-					);
+					let job = Self::audit_job(JobKind::Evaluate, &audit);
 					match job.map(evaluator::queue) {
 						Some(Ok(job)) => Some(AnswerState::Queued(job)),
 						Some(Err(QueueError::QueueFull)) => None,
@@ -557,16 +570,7 @@ impl<T: Config> Pallet<T> {
 		let state: Option<AnswerState<RefereeEvidence>> = load(&key);
 		let next = match state {
 			None => {
-				let job = Self::job(
-					JobKind::Evidence { position },
-					audit.netuid,
-					audit.miner,
-					audit.record.model_root,
-					audit.record.model_size,
-					audit.dataset_root,
-					audit.record.sample_seed,
-					audit.samples,
-				);
+				let job = Self::audit_job(JobKind::Evidence { position }, audit);
 				match job.map(evaluator::queue) {
 					Some(Ok(job)) => AnswerState::Queued(job),
 					Some(Err(QueueError::QueueFull | QueueError::NoEvaluator)) => return None,
