@@ -9,23 +9,21 @@
 
 mod common;
 
-use common::genesis_of;
+use common::{
+	evaluations::{dataset, model, run_to_block, verified_subnet, SAMPLES, TEMPO},
+	genesis_of,
+};
 use polkadot_sdk::{
-	frame_support::{assert_ok, traits::Hooks},
-	sp_core::H256,
-	sp_io::TestExternalities,
-	sp_keyring::Sr25519Keyring,
-	sp_runtime::{BoundedVec, Perbill},
+	frame_support::assert_ok, sp_core::H256, sp_io::TestExternalities, sp_keyring::Sr25519Keyring,
+	sp_runtime::BoundedVec,
 };
-use verity_evaluator::{
-	merkle, Activation, Dataset, EvaluationResult, Layer, Model, ReferenceBackend, Requantization,
-};
+use verity_evaluator::{merkle, EvaluationResult, ReferenceBackend};
 use verity_primitives::{
 	evaluations::{
 		Attestation, Evaluation, EvaluationOutcome, EvaluationParameters, RefereeEvidence,
 		RevealedLeaf,
 	},
-	subnets::{EvaluationMode, Hyperparameter, NetUid},
+	subnets::NetUid,
 	traits::NetworkParametersInterface,
 };
 use verity_runtime::{
@@ -33,40 +31,12 @@ use verity_runtime::{
 	RuntimeEvent, RuntimeOrigin, Scoring, Stake, Subnets, System, VRT,
 };
 
-const TEMPO: u16 = 10;
-const SAMPLES: u32 = 16;
-
 fn account(key: Sr25519Keyring) -> AccountId {
 	key.to_account_id()
 }
 
 fn hotkey(name: &str) -> AccountId {
 	AccountId::new(polkadot_sdk::sp_io::hashing::blake2_256(name.as_bytes()))
-}
-
-fn dataset() -> Dataset {
-	let count = 60u32;
-	let labels: Vec<u8> = (0..count).map(|i| (i % 3) as u8).collect();
-	let samples: Vec<u8> = (0..count * 4).map(|i| (i * 37 % 251) as u8).collect();
-	Dataset::new(4, 3, labels, samples).expect("a valid dataset")
-}
-
-fn model() -> Model {
-	let weights: Vec<i8> = (0..12).map(|i: i8| i.wrapping_mul(3).wrapping_sub(5)).collect();
-	let requantization = Requantization::new(1 << 30, 4).expect("valid requantization");
-	let layer = Layer::new(4, 3, weights, vec![0, 3, -2], requantization, Activation::Relu)
-		.expect("a valid layer");
-	Model::new(1, 4, vec![layer]).expect("a valid model")
-}
-
-fn run_to_block(n: BlockNumber) {
-	while System::block_number() < n {
-		let next = System::block_number() + 1;
-		System::set_block_number(next);
-		Scoring::on_initialize(next);
-		Emissions::on_initialize(next);
-		Evaluations::on_initialize(next);
-	}
 }
 
 fn assert_issuance_accounted() {
@@ -84,22 +54,7 @@ struct Network {
 /// Bob's verified subnet over [`dataset`]: validators (600 and 400 VRT, coldkeys Charlie and
 /// Dave) and a miner (coldkey Ferdie) that committed [`model`], after the first epoch.
 fn network() -> Network {
-	let owner = account(Sr25519Keyring::Bob);
-	assert_ok!(Subnets::create_subnet(RuntimeOrigin::signed(owner.clone())));
-	let netuid = 0;
-	for param in [
-		Hyperparameter::EvaluationMode(EvaluationMode::Verified),
-		Hyperparameter::DatasetRoot(H256(dataset().root())),
-		Hyperparameter::SamplesPerEvaluation(SAMPLES),
-		Hyperparameter::AuditProbability(Perbill::one()),
-		Hyperparameter::Tempo(TEMPO),
-	] {
-		assert_ok!(Subnets::set_hyperparameter(
-			RuntimeOrigin::signed(owner.clone()),
-			netuid,
-			param
-		));
-	}
+	let netuid = verified_subnet();
 	let validators = [hotkey("validator-0"), hotkey("validator-1")];
 	let miner = hotkey("miner");
 	for (coldkey, hotkey) in [

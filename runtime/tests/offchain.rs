@@ -16,13 +16,15 @@
 mod common;
 
 use codec::{Decode, Encode};
-use common::genesis_of;
+use common::{
+	evaluations::{dataset, model, run_to_block, verified_subnet, TEMPO},
+	genesis_of,
+};
 use polkadot_sdk::{
 	frame_support::{
 		assert_ok,
 		traits::{Hooks, UnfilteredDispatchable},
 	},
-	frame_system,
 	sp_core::{
 		offchain::{
 			testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
@@ -36,7 +38,7 @@ use polkadot_sdk::{
 	sp_runtime::{
 		generic::Preamble,
 		traits::{IdentifyAccount, Verify},
-		MultiAddress, MultiSigner, Perbill,
+		MultiAddress, MultiSigner,
 	},
 };
 use std::{
@@ -46,37 +48,18 @@ use std::{
 	thread,
 	time::{Duration, Instant},
 };
-use verity_evaluator::{Activation, Dataset, Layer, Model, Requantization};
 use verity_evaluator_service::{BackendChoice, Evaluator, ServiceConfig};
 use verity_primitives::{
 	evaluations::{EvaluationOutcome, EVALUATION_KEY_TYPE},
 	host::EvaluatorExt,
-	subnets::{Endpoint, EvaluationMode, Hyperparameter, IpAddress, Protocol},
+	subnets::{Endpoint, IpAddress, Protocol},
 	traits::{NetworkParametersInterface, StakeInterface},
 };
 use verity_runtime::{
-	genesis_config_presets::DEVELOPMENT, AccountId, Balances, BlockNumber, Emissions, Evaluations,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, Scoring, SignedPayload, Stake, Subnets,
-	System, UncheckedExtrinsic, VRT,
+	genesis_config_presets::DEVELOPMENT, AccountId, Balances, BlockNumber, Evaluations, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeOrigin, SignedPayload, Stake, Subnets, System,
+	UncheckedExtrinsic, VRT,
 };
-
-const TEMPO: u16 = 10;
-const SAMPLES: u32 = 16;
-
-fn dataset() -> Dataset {
-	let count = 60u32;
-	let labels: Vec<u8> = (0..count).map(|i| (i % 3) as u8).collect();
-	let samples: Vec<u8> = (0..count * 4).map(|i| (i * 37 % 251) as u8).collect();
-	Dataset::new(4, 3, labels, samples).expect("a valid dataset")
-}
-
-fn model() -> Model {
-	let weights: Vec<i8> = (0..12).map(|i: i8| i.wrapping_mul(3).wrapping_sub(5)).collect();
-	let requantization = Requantization::new(1 << 30, 4).expect("valid requantization");
-	let layer = Layer::new(4, 3, weights, vec![0, 3, -2], requantization, Activation::Relu)
-		.expect("a valid layer");
-	Model::new(1, 4, vec![layer]).expect("a valid model")
-}
 
 /// Serves `body` at every path on a local port, as `verity miner serve` serves a model.
 fn serve_model(body: Vec<u8>) -> u16 {
@@ -94,20 +77,6 @@ fn serve_model(body: Vec<u8>) -> u16 {
 		}
 	});
 	port
-}
-
-/// Runs blocks up to `n`, with the hooks of scoring, emissions and evaluations; records each
-/// parent's hash, as block initialization does (mortal transactions are checked against it).
-fn run_to_block(n: BlockNumber) {
-	while System::block_number() < n {
-		let parent = System::block_number();
-		frame_system::BlockHash::<Runtime>::insert(parent, H256::repeat_byte(parent as u8));
-		let next = parent + 1;
-		System::set_block_number(next);
-		Scoring::on_initialize(next);
-		Emissions::on_initialize(next);
-		Evaluations::on_initialize(next);
-	}
 }
 
 /// Runs the worker of the current block; checks the signature of every transaction it sent
@@ -175,22 +144,7 @@ fn validators_nodes_evaluate_sign_submit_and_audit_each_other() {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		let account = |key: Sr25519Keyring| key.to_account_id();
-		let owner = account(Sr25519Keyring::Bob);
-		assert_ok!(Subnets::create_subnet(RuntimeOrigin::signed(owner.clone())));
-		let netuid = 0;
-		for param in [
-			Hyperparameter::EvaluationMode(EvaluationMode::Verified),
-			Hyperparameter::DatasetRoot(H256(dataset().root())),
-			Hyperparameter::SamplesPerEvaluation(SAMPLES),
-			Hyperparameter::AuditProbability(Perbill::one()),
-			Hyperparameter::Tempo(TEMPO),
-		] {
-			assert_ok!(Subnets::set_hyperparameter(
-				RuntimeOrigin::signed(owner.clone()),
-				netuid,
-				param
-			));
-		}
+		let netuid = verified_subnet();
 		let miner = AccountId::new([7; 32]);
 		for (coldkey, hotkey) in [
 			(Sr25519Keyring::Charlie, &validators[0]),

@@ -2,7 +2,7 @@
 //! the dataset and the model the node holds.
 
 use polkadot_sdk::{sp_core::H256, sp_runtime::BoundedVec};
-use verity_evaluator::{dataset, merkle, reference, result, selection, Dataset, Model};
+use verity_evaluator::{dataset, merkle, reference, selection, Dataset, Model};
 use verity_primitives::{
 	evaluations::{RefereeEvidence, MAX_REFEREE_MODEL_BYTES},
 	host::{Evidence, JobFailure},
@@ -49,17 +49,20 @@ pub fn build(
 		.ok_or_else(|| failure("no sample drawn"))?;
 	let label = dataset.label(index).ok_or_else(|| failure("sample out of range"))?;
 	let sample = dataset.sample(index).ok_or_else(|| failure("sample out of range"))?;
-	let header_proof = merkle::prove(&dataset.leaf_hashes(), 0)
-		.map_err(|_| failure("the dataset has no header leaf"))?;
-	let sample_proof = dataset.prove_sample(index).ok_or_else(|| failure("sample out of range"))?;
+	// The header is leaf 0 of the dataset root, sample `index` leaf `index + 1`.
+	let leaves = dataset.leaf_hashes();
+	let header_proof =
+		merkle::prove(&leaves, 0).map_err(|_| failure("the dataset has no header leaf"))?;
+	let sample_leaf_index = index.checked_add(1).ok_or_else(|| failure("sample out of range"))?;
+	let sample_proof =
+		merkle::prove(&leaves, sample_leaf_index).map_err(|_| failure("sample out of range"))?;
 	let header: [u8; dataset::HEADER_LEN] =
 		dataset.header().try_into().map_err(|_| failure("malformed dataset header"))?;
 
-	let mut logits = vec![0u8; model.output_size() as usize];
-	reference::infer(model, sample, &mut logits).map_err(|e| failure(&e.to_string()))?;
-	let score = result::score(&logits, label);
 	let sample_hash = dataset::sample_hash(index, label, sample);
-	let leaf = (H256(result::leaf_hash(index, &sample_hash, &logits, score)), score);
+	let (leaf_hash, score) = reference::sample_leaf(model, index, &sample_hash, label, sample)
+		.map_err(|e| failure(&e.to_string()))?;
+	let leaf = (H256(leaf_hash), score);
 
 	let evidence = RefereeEvidence {
 		dataset_header: header,

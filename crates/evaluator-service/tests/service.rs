@@ -16,7 +16,7 @@ use std::{
 	time::{Duration, Instant},
 };
 use verity_evaluator::{
-	merkle, Activation, Dataset, Layer, Model, ReferenceBackend, Requantization,
+	merkle, Activation, Dataset, EvaluationResult, Layer, Model, ReferenceBackend, Requantization,
 };
 use verity_evaluator_service::{BackendChoice, Evaluator, ServiceConfig};
 use verity_primitives::host::{
@@ -108,6 +108,20 @@ fn job(kind: JobKind, url: String, model: &Model, seed: H256) -> Job {
 	}
 }
 
+/// `model`'s evaluation on the evaluator's reference, over the whole of [`dataset`].
+fn reference(model: &Model, seed: H256) -> EvaluationResult {
+	let dataset = dataset();
+	verity_evaluator::evaluate(
+		&ReferenceBackend,
+		model,
+		&dataset,
+		0..dataset.sample_count(),
+		&seed.0,
+		SAMPLES,
+	)
+	.unwrap()
+}
+
 fn wait(service: &Evaluator, id: u64) -> JobStatus {
 	let started = Instant::now();
 	loop {
@@ -149,15 +163,7 @@ fn evaluates_a_served_model_exactly_as_the_reference() {
 		panic!("the evaluation did not finish")
 	};
 	let dataset = dataset();
-	let expected = verity_evaluator::evaluate(
-		&ReferenceBackend,
-		&model,
-		&dataset,
-		0..dataset.sample_count(),
-		&seed.0,
-		SAMPLES,
-	)
-	.unwrap();
+	let expected = reference(&model, seed);
 	assert_eq!(result.result_root, H256(expected.root));
 	assert_eq!(result.total, expected.total);
 	assert_eq!(result.leaves.len(), SAMPLES as usize);
@@ -331,17 +337,7 @@ fn the_gpu_backend_gives_the_references_root_or_fails_clearly() {
 			let JobStatus::Done(JobOutput::Evaluated(result)) = wait(&service, id) else {
 				panic!("the GPU evaluation did not finish")
 			};
-			let dataset = dataset();
-			let expected = verity_evaluator::evaluate(
-				&ReferenceBackend,
-				&model,
-				&dataset,
-				0..dataset.sample_count(),
-				&seed.0,
-				SAMPLES,
-			)
-			.unwrap();
-			assert_eq!(result.result_root, H256(expected.root));
+			assert_eq!(result.result_root, H256(reference(&model, seed).root));
 			assert_eq!(result.backend, b"gpu");
 			eprintln!("GPU backend on {}", String::from_utf8_lossy(&result.device));
 		}

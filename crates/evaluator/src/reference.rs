@@ -148,6 +148,23 @@ pub fn infer(model: &Model, input: &[u8], logits: &mut [u8]) -> Result<(), Backe
 	Ok(())
 }
 
+/// The result leaf of one dataset sample (see [`crate::result`]): runs `sample` (dataset index
+/// `index`, label `label`, leaf hash `sample_hash` in the dataset root) through the reference
+/// and returns the leaf's hash with the sample's score. What the on-chain referee computes, and
+/// what a node checks its own leaf against before bringing the referee its evidence.
+pub fn sample_leaf(
+	model: &Model,
+	index: u32,
+	sample_hash: &crate::merkle::Hash,
+	label: u8,
+	sample: &[u8],
+) -> Result<(crate::merkle::Hash, u32), BackendError> {
+	let mut logits = vec![0u8; model.output_size() as usize];
+	infer(model, sample, &mut logits)?;
+	let score = crate::result::score(&logits, label);
+	Ok((crate::result::leaf_hash(index, sample_hash, &logits, score), score))
+}
+
 /// The reference backend: [`infer`] on each sample in turn.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ReferenceBackend;

@@ -4,7 +4,7 @@ use crate::{
 	AuditId, AuditOf, Config, Deadline, DisputeOf, DisputePhase, Disputes, Error, Event, Pallet,
 	Revealed, Verdict,
 };
-use alloc::{vec, vec::Vec};
+use alloc::vec::Vec;
 use polkadot_sdk::{
 	frame_support::{ensure, traits::Get, BoundedVec},
 	sp_core::H256,
@@ -194,11 +194,10 @@ impl<T: Config> Pallet<T> {
 		if model.input_size() != sample_size || model.output_size() != class_count {
 			return Ok(None);
 		}
-		let mut logits = vec![0u8; model.output_size() as usize];
-		reference::infer(&model, &evidence.sample, &mut logits)
-			.map_err(|_| Error::<T>::InvalidModel)?;
-		let score = result::score(&logits, evidence.label);
-		Ok(Some((H256(result::leaf_hash(index, &sample_hash, &logits, score)), score)))
+		let (leaf, score) =
+			reference::sample_leaf(&model, index, &sample_hash, evidence.label, &evidence.sample)
+				.map_err(|_| Error::<T>::InvalidModel)?;
+		Ok(Some((H256(leaf), score)))
 	}
 
 	/// Ends a dispute whose phase ran out: a party that did not reveal loses; when nobody

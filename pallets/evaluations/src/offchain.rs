@@ -28,8 +28,8 @@
 //! The hotkey pays the transaction fees: it needs a free balance.
 
 use crate::{
-	Audits, Call, Config, DisputePhase, Disputes, EpochSeeds, Evaluated, Pallet, Revealed,
-	MAX_EVALUATIONS_PER_BATCH, UID_BITMAP_WORDS,
+	AuditId, AuditOf, Audits, Call, Config, DisputeOf, DisputePhase, Disputes, EpochSeeds,
+	Evaluated, Pallet, Revealed, MAX_EVALUATIONS_PER_BATCH, UID_BITMAP_WORDS,
 };
 use alloc::{boxed::Box, format, string::String, vec::Vec};
 use codec::{Decode, Encode};
@@ -174,8 +174,11 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		let now: u64 = now.saturated_into();
+		// Read once for all the node's keys.
+		let audits: Vec<_> = Audits::<T>::iter().collect();
+		let disputes: Vec<_> = Disputes::<T>::iter().collect();
 		for (public, hotkey) in keys {
-			let Some(call) = Self::next_call(now, &hotkey) else { continue };
+			let Some(call) = Self::next_call(now, &hotkey, &audits, &disputes) else { continue };
 			let sent = Signer::<T, T::AuthorityId>::any_account()
 				.with_filter(alloc::vec![public])
 				.send_signed_transaction(|_| call.clone());
@@ -219,13 +222,18 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// Advances every task of `hotkey` and returns the first transaction that is due:
-	/// disputes first, then audits, then evaluations.
-	pub fn next_call(now: u64, hotkey: &T::AccountId) -> Option<Call<T>> {
+	/// Advances every task of `hotkey` (among the pending `audits` and `disputes`) and returns
+	/// the first transaction that is due: disputes first, then audits, then evaluations.
+	pub fn next_call(
+		now: u64,
+		hotkey: &T::AccountId,
+		audits: &[(AuditId, AuditOf<T>)],
+		disputes: &[(AuditId, DisputeOf<T>)],
+	) -> Option<Call<T>> {
 		let mut due = None;
 		for call in [
-			Self::dispute_call(now, hotkey),
-			Self::audit_call(now, hotkey),
+			Self::dispute_call(now, hotkey, disputes),
+			Self::audit_call(now, hotkey, audits),
 			Self::evaluation_call(now, hotkey),
 		]
 		.into_iter()
@@ -257,7 +265,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The job of `kind` that re-executes the audited evaluation.
-	fn audit_job(kind: JobKind, audit: &crate::AuditOf<T>) -> Option<Job> {
+	fn audit_job(kind: JobKind, audit: &AuditOf<T>) -> Option<Job> {
 		Self::job(
 			kind,
 			audit.netuid,
@@ -432,9 +440,14 @@ impl<T: Config> Pallet<T> {
 
 	/// The audits assigned to the hotkey: re-executes each and returns a `submit_audit` once
 	/// one is computed.
-	fn audit_call(now: u64, hotkey: &T::AccountId) -> Option<Call<T>> {
+	fn audit_call(
+		now: u64,
+		hotkey: &T::AccountId,
+		audits: &[(AuditId, AuditOf<T>)],
+	) -> Option<Call<T>> {
 		let mut due = None;
-		for (id, audit) in Audits::<T>::iter() {
+		for (id, audit) in audits {
+			let id = *id;
 			if audit.auditor != *hotkey {
 				continue;
 			}
@@ -442,7 +455,7 @@ impl<T: Config> Pallet<T> {
 			let state: Option<AnswerState<H256>> = load(&key);
 			let next = match state {
 				None => {
-					let job = Self::audit_job(JobKind::Evaluate, &audit);
+					let job = Self::audit_job(JobKind::Evaluate, audit);
 					match job.map(evaluator::queue) {
 						Some(Ok(job)) => Some(AnswerState::Queued(job)),
 						Some(Err(QueueError::QueueFull)) => None,
@@ -489,9 +502,14 @@ impl<T: Config> Pallet<T> {
 
 	/// The disputes the hotkey is party to: reveals its leaves, and brings the referee's
 	/// evidence when the reference agrees with its leaf.
-	fn dispute_call(now: u64, hotkey: &T::AccountId) -> Option<Call<T>> {
+	fn dispute_call(
+		now: u64,
+		hotkey: &T::AccountId,
+		disputes: &[(AuditId, DisputeOf<T>)],
+	) -> Option<Call<T>> {
 		let mut due = None;
-		for (id, dispute) in Disputes::<T>::iter() {
+		for (id, dispute) in disputes {
+			let id = *id;
 			let audit = &dispute.audit;
 			let party = if audit.validator == *hotkey {
 				Party::Validator
@@ -560,8 +578,8 @@ impl<T: Config> Pallet<T> {
 	/// agrees with this party's leaf `ours` and it is due to be sent.
 	fn evidence(
 		now: u64,
-		id: crate::AuditId,
-		audit: &crate::AuditOf<T>,
+		id: AuditId,
+		audit: &AuditOf<T>,
 		position: u32,
 		ours: RevealedLeaf,
 	) -> Option<verity_primitives::evaluations::RefereeEvidence> {

@@ -3,6 +3,8 @@
 // Test code: a broken preset should fail loudly.
 #![allow(clippy::expect_used, dead_code)]
 
+pub mod evaluations;
+
 use polkadot_sdk::{
 	sp_genesis_builder::PresetId, sp_io::TestExternalities, sp_runtime::BuildStorage,
 };

@@ -1,0 +1,69 @@
+//! What the runtime's evaluation tests share: a small dataset and model, blocks with the hooks
+//! evaluations depend on, and Bob's verified subnet over that dataset.
+
+use polkadot_sdk::{
+	frame_support::{assert_ok, traits::Hooks},
+	frame_system,
+	sp_core::H256,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::Perbill,
+};
+use verity_evaluator::{Activation, Dataset, Layer, Model, Requantization};
+use verity_primitives::subnets::{EvaluationMode, Hyperparameter, NetUid};
+use verity_runtime::{
+	BlockNumber, Emissions, Evaluations, Runtime, RuntimeOrigin, Scoring, Subnets, System,
+};
+
+/// The subnet's tempo: the shortest the development bounds allow.
+pub const TEMPO: u16 = 10;
+/// Samples per evaluation.
+pub const SAMPLES: u32 = 16;
+
+/// 60 samples of 4 bytes in 3 classes.
+pub fn dataset() -> Dataset {
+	let count = 60u32;
+	let labels: Vec<u8> = (0..count).map(|i| (i % 3) as u8).collect();
+	let samples: Vec<u8> = (0..count * 4).map(|i| (i * 37 % 251) as u8).collect();
+	Dataset::new(4, 3, labels, samples).expect("a valid dataset")
+}
+
+/// A one-layer model over [`dataset`]'s samples.
+pub fn model() -> Model {
+	let weights: Vec<i8> = (0..12).map(|i: i8| i.wrapping_mul(3).wrapping_sub(5)).collect();
+	let requantization = Requantization::new(1 << 30, 4).expect("valid requantization");
+	let layer = Layer::new(4, 3, weights, vec![0, 3, -2], requantization, Activation::Relu)
+		.expect("a valid layer");
+	Model::new(1, 4, vec![layer]).expect("a valid model")
+}
+
+/// Runs blocks up to `n` with the hooks of scoring, emissions and evaluations; records each
+/// parent's hash, as block initialization does (mortal transactions are checked against it).
+pub fn run_to_block(n: BlockNumber) {
+	while System::block_number() < n {
+		let parent = System::block_number();
+		frame_system::BlockHash::<Runtime>::insert(parent, H256::repeat_byte(parent as u8));
+		let next = parent + 1;
+		System::set_block_number(next);
+		Scoring::on_initialize(next);
+		Emissions::on_initialize(next);
+		Evaluations::on_initialize(next);
+	}
+}
+
+/// Bob creates subnet 0 and makes it verified over [`dataset`]: [`SAMPLES`] per evaluation,
+/// every evaluation audited, an epoch every [`TEMPO`] blocks.
+pub fn verified_subnet() -> NetUid {
+	let owner = RuntimeOrigin::signed(Sr25519Keyring::Bob.to_account_id());
+	assert_ok!(Subnets::create_subnet(owner.clone()));
+	let netuid = 0;
+	for param in [
+		Hyperparameter::EvaluationMode(EvaluationMode::Verified),
+		Hyperparameter::DatasetRoot(H256(dataset().root())),
+		Hyperparameter::SamplesPerEvaluation(SAMPLES),
+		Hyperparameter::AuditProbability(Perbill::one()),
+		Hyperparameter::Tempo(TEMPO),
+	] {
+		assert_ok!(Subnets::set_hyperparameter(owner.clone(), netuid, param));
+	}
+	netuid
+}
