@@ -10,25 +10,29 @@
 mod common;
 
 use common::{
-	evaluations::{dataset, model, run_to_block, verified_subnet, SAMPLES, TEMPO},
+	evaluations::{
+		dataset, large_model, model, run_to_block, tampered_activations, verified_subnet, SAMPLES,
+		TEMPO,
+	},
 	genesis_of,
 };
+use pallet_evaluations::{evidence, DisputePhase, Disputes};
 use polkadot_sdk::{
 	frame_support::assert_ok, sp_core::H256, sp_io::TestExternalities, sp_keyring::Sr25519Keyring,
 	sp_runtime::BoundedVec,
 };
-use verity_evaluator::{merkle, EvaluationResult, ReferenceBackend};
+use verity_evaluator::{merkle, narrowing, result, EvaluationResult, Model, ReferenceBackend};
 use verity_primitives::{
 	evaluations::{
-		Attestation, Evaluation, EvaluationOutcome, EvaluationParameters, RefereeEvidence,
-		RevealedLeaf,
+		Attestation, Evaluation, EvaluationOutcome, EvaluationParameters, NarrowedEvidence,
+		RefereeEvidence, RevealedLeaf,
 	},
 	subnets::NetUid,
 	traits::NetworkParametersInterface,
 };
 use verity_runtime::{
 	genesis_config_presets::DEVELOPMENT, AccountId, Balances, BlockNumber, Emissions, Evaluations,
-	RuntimeEvent, RuntimeOrigin, Scoring, Stake, Subnets, System, VRT,
+	Runtime, RuntimeEvent, RuntimeOrigin, Scoring, Stake, Subnets, System, VRT,
 };
 
 fn account(key: Sr25519Keyring) -> AccountId {
@@ -54,6 +58,11 @@ struct Network {
 /// Bob's verified subnet over [`dataset`]: validators (600 and 400 VRT, coldkeys Charlie and
 /// Dave) and a miner (coldkey Ferdie) that committed [`model`], after the first epoch.
 fn network() -> Network {
+	network_with(&model())
+}
+
+/// [`network`] with the miner's model `committed`.
+fn network_with(committed: &Model) -> Network {
 	let netuid = verified_subnet();
 	let validators = [hotkey("validator-0"), hotkey("validator-1")];
 	let miner = hotkey("miner");
@@ -81,8 +90,8 @@ fn network() -> Network {
 	assert_ok!(Subnets::commit_model(
 		RuntimeOrigin::signed(miner.clone()),
 		netuid,
-		H256(model().root()),
-		model().encode().len() as u64,
+		H256(committed.root()),
+		committed.encode().len() as u64,
 		1
 	));
 	run_to_block(1 + BlockNumber::from(TEMPO) + 1);
@@ -91,6 +100,11 @@ fn network() -> Network {
 
 /// `validator`'s honest evaluation of the miner in the current epoch.
 fn evaluate(net: &Network, validator: &AccountId) -> EvaluationResult {
+	evaluate_with(net, validator, &model())
+}
+
+/// `validator`'s honest evaluation of the miner's `committed` model in the current epoch.
+fn evaluate_with(net: &Network, validator: &AccountId, committed: &Model) -> EvaluationResult {
 	use verity_primitives::traits::ScoringInterface;
 	let epoch = Scoring::epoch_index(net.netuid);
 	let seed = pallet_evaluations::EpochSeeds::<verity_runtime::Runtime>::get(net.netuid, epoch)
@@ -100,7 +114,7 @@ fn evaluate(net: &Network, validator: &AccountId) -> EvaluationResult {
 	let dataset = dataset();
 	verity_evaluator::evaluate(
 		&ReferenceBackend,
-		&model(),
+		committed,
 		&dataset,
 		0..dataset.sample_count(),
 		&sample_seed.0,
@@ -244,21 +258,14 @@ fn a_forged_evaluation_is_audited_disputed_refereed_and_slashed() {
 		};
 		assert_eq!(position, 3);
 		let data = dataset();
-		let index = verity_evaluator::selection::select_indices(
-			&dispute.audit.record.sample_seed.0,
+		let index = pallet_evaluations::evidence::drawn_index(
+			&dispute.audit.record.sample_seed,
 			data.sample_count(),
-			position + 1,
+			position,
 		)
-		.expect("selects")[3];
-		let siblings = |proof: merkle::MerkleProof| {
-			BoundedVec::truncate_from(proof.siblings.into_iter().map(H256).collect::<Vec<_>>())
-		};
+		.expect("selects");
 		let evidence = RefereeEvidence {
-			dataset_header: data.header().try_into().expect("20 bytes"),
-			header_proof: siblings(merkle::prove(&data.leaf_hashes(), 0).expect("proof")),
-			label: data.label(index).expect("label"),
-			sample: BoundedVec::truncate_from(data.sample(index).expect("sample").to_vec()),
-			sample_proof: siblings(data.prove_sample(index).expect("proof")),
+			dataset: pallet_evaluations::evidence::dataset_sample(&data, index).expect("sample"),
 			model: BoundedVec::truncate_from(model().encode()),
 		};
 
@@ -282,6 +289,99 @@ fn a_forged_evaluation_is_audited_disputed_refereed_and_slashed() {
 		assert_eq!(Balances::free_balance(&charlie), charlie_before);
 		assert_eq!(Emissions::emissions_view().burned, burned_before + (slash - reward));
 		assert!(pallet_evaluations::Disputes::<verity_runtime::Runtime>::get(id).is_none());
+		assert_issuance_accounted();
+	});
+}
+
+#[test]
+fn a_forged_evaluation_of_a_large_model_is_narrowed_to_one_element_and_slashed() {
+	dev_chain().execute_with(|| {
+		let large = large_model();
+		assert!(
+			large.encode().len() > verity_primitives::evaluations::MAX_REFEREE_MODEL_BYTES as usize
+		);
+		let net = network_with(&large);
+		let params = verity_runtime::genesis_config_presets::dev_evaluation_parameters();
+		let (validator, auditor) = (net.validators[0].clone(), net.validators[1].clone());
+		let data = dataset();
+		let honest_result = evaluate_with(&net, &validator, &large);
+		let honest = leaves(&honest_result);
+		// Validator 0 got output 7 of the hidden layer 1 of its fourth sample wrong, and carried
+		// the error on to the logits.
+		let position = 3;
+		let index = honest_result.indices[position];
+		let sample = data.sample(index).expect("sample");
+		let right = narrowing::activations(&large, sample).expect("fits");
+		let wrong = tampered_activations(&large, sample, (1, 7, right[1][7] ^ 0x40));
+		let label = data.label(index).expect("label");
+		let sample_hash = data.sample_hash(index).expect("hash");
+		let logits = wrong.last().expect("logits");
+		let score = result::score(logits, label);
+		let mut forged = honest.clone();
+		forged[position] = (H256(result::leaf_hash(index, &sample_hash, logits, score)), score);
+		assert_ne!(forged, honest, "the forgery reaches the leaf");
+		let total = forged.iter().map(|(_, s)| s).sum();
+		submit(&net, &validator, total, pallet_evaluations_root(&forged));
+		System::reset_events();
+		run_to_block(System::block_number() + BlockNumber::from(params.audit_delay));
+		let (id, assigned) = assigned_audit();
+		assert_eq!(assigned, auditor);
+		let signed = |who: &AccountId| RuntimeOrigin::signed(who.clone());
+		assert_ok!(Evaluations::submit_audit(
+			signed(&auditor),
+			id,
+			pallet_evaluations_root(&honest)
+		));
+		assert_ok!(Evaluations::reveal_leaves(
+			signed(&validator),
+			id,
+			BoundedVec::truncate_from(forged)
+		));
+		assert_ok!(Evaluations::reveal_leaves(
+			signed(&auditor),
+			id,
+			BoundedVec::truncate_from(honest)
+		));
+		let phase = || Disputes::<Runtime>::get(id).expect("open").phase;
+		assert!(matches!(phase(), DisputePhase::Tracing { position: 3, .. }));
+
+		// Traces: they first differ at layer 1; then that layer's outputs, at element 7.
+		let forged_trace =
+			evidence::trace_of(&large, index, H256(sample_hash), &wrong).expect("trace");
+		let honest_trace = evidence::trace(&large, &data, index).expect("trace");
+		assert_ok!(Evaluations::reveal_trace(signed(&validator), id, Box::new(forged_trace)));
+		assert_ok!(Evaluations::reveal_trace(signed(&auditor), id, Box::new(honest_trace)));
+		assert!(matches!(phase(), DisputePhase::Bisecting { layer, .. } if layer.layer == 1));
+		let outputs = |activations: &[Vec<u8>]| BoundedVec::truncate_from(activations[1].clone());
+		assert_ok!(Evaluations::reveal_layer(signed(&validator), id, outputs(&wrong)));
+		assert_ok!(Evaluations::reveal_layer(signed(&auditor), id, outputs(&right)));
+		let DisputePhase::Narrowed { element: Some(disputed), .. } = phase() else {
+			panic!("not narrowed to an element");
+		};
+		assert_eq!((disputed.layer.layer, disputed.element), (1, 7));
+
+		// Anyone brings the evidence: the sample, layer 1's input and three model leaves.
+		let evidence = NarrowedEvidence {
+			dataset: evidence::dataset_sample(&data, index).expect("sample"),
+			element: evidence::element_evidence(&large, 1, 7, &right[0]),
+		};
+		let stake_before = Stake::total_stake_of(&validator);
+		let auditor_stake = Stake::total_stake_of(&auditor);
+		let dave_before = Balances::free_balance(account(Sr25519Keyring::Dave));
+		let burned_before = Emissions::emissions_view().burned;
+		assert_ok!(Evaluations::resolve_narrowed(
+			RuntimeOrigin::signed(account(Sr25519Keyring::Eve)),
+			id,
+			Box::new(evidence)
+		));
+		let slash = params.slash_fraction * stake_before;
+		assert_eq!(slash, 60 * VRT);
+		let reward = params.honest_share * slash;
+		assert_eq!(Stake::total_stake_of(&validator), stake_before - slash);
+		assert_eq!(Stake::total_stake_of(&auditor), auditor_stake);
+		assert_eq!(Balances::free_balance(account(Sr25519Keyring::Dave)), dave_before + reward);
+		assert_eq!(Emissions::emissions_view().burned, burned_before + (slash - reward));
+		assert!(Disputes::<Runtime>::get(id).is_none());
 		assert_issuance_accounted();
 	});
 }

@@ -28,7 +28,7 @@ import { useDevNode } from './lib/node.js';
 const VRT = 10n ** 12n;
 const REFERENDUM_TIMEOUT_MS = 40 * 6_000; // a referendum decided and enacted: well under 40 blocks
 const TEST_TIMEOUT_MS = 2 * REFERENDUM_TIMEOUT_MS + 60_000;
-const NODE_SPEC_VERSION = 103;
+const NODE_SPEC_VERSION = 104;
 
 /** The runtime the upgrade test enacts: $VERITY_UPGRADE_WASM, else the one the build made. */
 function upgradeWasmPath() {

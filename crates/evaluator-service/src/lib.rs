@@ -8,8 +8,9 @@
 //!   against the committed size and root, finds the dataset by its root, and evaluates on the
 //!   backend chosen at start (the GPU when a hardware adapter exists and the node was built
 //!   with it, else the CPU; see [`BackendChoice`]). Every backend gives the same result root
-//!   bit for bit. For a dispute it builds the referee's evidence instead
-//!   ([`evidence::build`]).
+//!   bit for bit. For a dispute it builds what the dispute's phase needs instead (the
+//!   referee's evidence, a trace, a layer's outputs or the narrowed evidence:
+//!   [`pallet_evaluations::evidence::dispute_output`]).
 //! * **Datasets** come from `--dataset-dir` (every `*.vrtd` file in it), plus the demo
 //!   dataset (8×8 digits) built into the evaluator.
 //! * The last [`ServiceConfig::retained_results`] results are kept for polling; a model
@@ -17,7 +18,6 @@
 //! * **Prometheus metrics** ([`metrics`]): jobs queued, done and failed, seconds per job, the
 //!   queue's length, and the backend in use.
 
-pub mod evidence;
 pub mod http;
 pub mod metrics;
 
@@ -435,10 +435,14 @@ impl Worker {
 					device: self.device.as_bytes().to_vec(),
 				}))
 			}
-			JobKind::Evidence { position } => {
-				evidence::build(bytes, model, &dataset, &job.seed, job.samples, position)
-					.map(JobOutput::Evidence)
-			}
+			kind => pallet_evaluations::evidence::dispute_output(
+				kind,
+				bytes,
+				model,
+				&dataset,
+				&job.seed,
+				job.samples,
+			),
 		}
 	}
 

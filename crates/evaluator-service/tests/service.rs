@@ -16,7 +16,8 @@ use std::{
 	time::{Duration, Instant},
 };
 use verity_evaluator::{
-	merkle, Activation, Dataset, EvaluationResult, Layer, Model, ReferenceBackend, Requantization,
+	merkle, narrowing, Activation, Dataset, EvaluationResult, Layer, Model, ReferenceBackend,
+	Requantization,
 };
 use verity_evaluator_service::{BackendChoice, Evaluator, ServiceConfig};
 use verity_primitives::host::{
@@ -185,15 +186,30 @@ fn evaluates_a_served_model_exactly_as_the_reference() {
 	assert_eq!(built.leaf, result.leaves[position as usize]);
 	let index = expected.indices[position as usize];
 	let evidence = built.evidence;
-	assert_eq!(evidence.sample.as_slice(), dataset.sample(index).unwrap());
-	assert_eq!(evidence.label, dataset.label(index).unwrap());
+	assert_eq!(evidence.dataset.sample.as_slice(), dataset.sample(index).unwrap());
+	assert_eq!(evidence.dataset.label, dataset.label(index).unwrap());
 	assert_eq!(evidence.model.as_slice(), model.encode().as_slice());
 	let proof = merkle::MerkleProof {
 		index: index + 1,
 		leaf_count: dataset.sample_count() + 1,
-		siblings: evidence.sample_proof.iter().map(|h| h.0).collect(),
+		siblings: evidence.dataset.sample_proof.iter().map(|h| h.0).collect(),
 	};
 	assert!(proof.verify(&dataset.root(), &dataset.sample_hash(index).unwrap()));
+
+	// The trace of the same sample gives the same leaf, layer by layer.
+	let id = service
+		.queue(job(JobKind::Trace { position }, format!("{base}/models/a"), &model, seed))
+		.unwrap();
+	let JobStatus::Done(JobOutput::Trace(trace, leaf)) = wait(&service, id) else {
+		panic!("the trace was not built")
+	};
+	assert_eq!(leaf, result.leaves[position as usize]);
+	assert_eq!(trace.index, index);
+	let activations = narrowing::activations(&model, dataset.sample(index).unwrap()).unwrap();
+	let hashes: Vec<H256> =
+		activations.iter().map(|outputs| H256(narrowing::activations_hash(outputs))).collect();
+	assert_eq!(trace.layers.as_slice(), hashes.as_slice());
+	assert_eq!(trace.logits.as_slice(), activations.last().unwrap().as_slice());
 
 	let families = registry.gather();
 	let value = |name: &str| {
@@ -202,8 +218,8 @@ fn evaluates_a_served_model_exactly_as_the_reference() {
 			.find(|family| family.get_name() == name)
 			.map(|family| family.get_metric()[0].get_counter().get_value())
 	};
-	assert_eq!(value("verity_evaluator_jobs_queued_total"), Some(2.0));
-	assert_eq!(value("verity_evaluator_jobs_done_total"), Some(2.0));
+	assert_eq!(value("verity_evaluator_jobs_queued_total"), Some(3.0));
+	assert_eq!(value("verity_evaluator_jobs_done_total"), Some(3.0));
 	assert_eq!(value("verity_evaluator_jobs_failed_total"), Some(0.0));
 	assert!(families.iter().any(|family| family.get_name() == "verity_evaluator_backend_info"));
 	assert!(families.iter().any(|family| family.get_name() == "verity_evaluator_job_seconds"));

@@ -16,6 +16,8 @@
 //! * [`backend`]: the [`Backend`] trait and [`evaluate`].
 //! * [`reference`](mod@reference): the `no_std` reference backend, the definition of the
 //!   arithmetic.
+//! * [`narrowing`]: per-layer traces of one sample and one output element from three proven
+//!   model leaves: how a dispute over a model too large for the on-chain referee is decided.
 //! * `gpu` (feature `gpu`): the same arithmetic in WGSL compute shaders on wgpu.
 //! * `cpu` (feature `std`): the optimised CPU backend: packed weights, AMX / AVX-512 VNNI /
 //!   AVX-VNNI / AVX2 kernels chosen at run time, threads.
@@ -41,6 +43,7 @@ pub mod dataset;
 pub mod gpu;
 pub mod merkle;
 pub mod model;
+pub mod narrowing;
 pub mod reference;
 pub mod result;
 pub mod selection;

@@ -838,12 +838,27 @@ impl Model {
 	/// The bytes of `part` (the leaf data) and its proof against [`Model::root`], or `None`
 	/// if the model has no such part.
 	pub fn prove(&self, part: ModelPart) -> Option<(Vec<u8>, MerkleProof)> {
+		self.prove_parts(&[part])?.pop()
+	}
+
+	/// [`Model::prove`] for each of `parts`, encoding and hashing the model once; `None` if
+	/// the model lacks one of them.
+	pub fn prove_parts(&self, parts: &[ModelPart]) -> Option<Vec<(Vec<u8>, MerkleProof)>> {
 		let header = self.header();
-		let index = header.leaf_index(part)?;
-		let range = header.leaf_ranges().get(index as usize)?.clone();
-		let data = self.encode().get(range)?.to_vec();
-		let proof = merkle::prove(&self.leaf_hashes(), index).ok()?;
-		Some((data, proof))
+		let ranges = header.leaf_ranges();
+		let bytes = self.encode();
+		let leaves: Vec<Hash> = ranges
+			.iter()
+			.map(|range| merkle::hash_leaf(bytes.get(range.clone()).unwrap_or(&[])))
+			.collect();
+		parts
+			.iter()
+			.map(|&part| {
+				let index = header.leaf_index(part)?;
+				let data = bytes.get(ranges.get(index as usize)?.clone())?.to_vec();
+				Some((data, merkle::prove(&leaves, index).ok()?))
+			})
+			.collect()
 	}
 }
 

@@ -33,6 +33,16 @@ pub const MAX_REFEREE_MODEL_BYTES: u32 = 256 * 1024;
 pub const MAX_REFEREE_SAMPLE_BYTES: u32 = 32_768;
 /// The most siblings of a Merkle proof the referee takes.
 pub const MAX_PROOF_DEPTH: u32 = 32;
+/// The most layers a model has (the evaluator's `model::MAX_LAYERS`).
+pub const MAX_MODEL_LAYERS: u32 = 64;
+/// The most inputs or outputs a layer has (the evaluator's `model::MAX_WIDTH`).
+pub const MAX_LAYER_WIDTH: u32 = 32_768;
+/// The longest model header: 20 bytes and 12 per layer.
+pub const MAX_MODEL_HEADER_BYTES: u32 = 20 + 12 * MAX_MODEL_LAYERS;
+/// The longest biases leaf of a model: 4 bytes per output.
+pub const MAX_BIASES_BYTES: u32 = 4 * MAX_LAYER_WIDTH;
+/// The longest requantization leaf of a model: multiplier, shift and a 256-byte lookup table.
+pub const MAX_REQUANTIZATION_BYTES: u32 = 8 + 256;
 
 /// What a validator found evaluating one miner.
 #[derive(
@@ -221,13 +231,12 @@ pub enum Party {
 /// A revealed result leaf: its hash and the sample's score.
 pub type RevealedLeaf = (H256, u32);
 
-/// What the referee needs to recompute one sample: the dataset header and the sample, each
-/// with its Merkle proof against the subnet's dataset root, and the model's bytes (whose root
-/// must be the evaluated one).
+/// One dataset sample for the referee: the dataset header and the sample, each with its Merkle
+/// proof against the subnet's dataset root. The referee draws the sample's index itself.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
 )]
-pub struct RefereeEvidence {
+pub struct DatasetSample {
 	/// The dataset's 20-byte header (leaf 0 of the dataset root).
 	pub dataset_header: [u8; 20],
 	/// Its proof: siblings bottom first.
@@ -238,8 +247,75 @@ pub struct RefereeEvidence {
 	pub sample: BoundedVec<u8, ConstU32<MAX_REFEREE_SAMPLE_BYTES>>,
 	/// Its proof: siblings bottom first.
 	pub sample_proof: BoundedVec<H256, ConstU32<MAX_PROOF_DEPTH>>,
+}
+
+/// What the referee needs to recompute one sample: the sample and the model's bytes (whose
+/// root must be the evaluated one; at most [`MAX_REFEREE_MODEL_BYTES`]).
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub struct RefereeEvidence {
+	/// The disputed sample.
+	pub dataset: DatasetSample,
 	/// The model, encoded (model format v1).
 	pub model: BoundedVec<u8, ConstU32<MAX_REFEREE_MODEL_BYTES>>,
+}
+
+/// How a dispute party computed the disputed sample, for a model above the referee's bound:
+/// the parts of its leaf, and the hash of every layer's outputs (`verity-evaluator`'s
+/// `narrowing` module).
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub struct Trace {
+	/// The model's header (leaf 0 of the model root): its layers' shapes.
+	pub model_header: BoundedVec<u8, ConstU32<MAX_MODEL_HEADER_BYTES>>,
+	/// Its proof against the model root: siblings bottom first.
+	pub model_header_proof: BoundedVec<H256, ConstU32<MAX_PROOF_DEPTH>>,
+	/// The dataset index of the sample, as in the party's leaf.
+	pub index: u32,
+	/// The sample's hash in the dataset root, as in the party's leaf.
+	pub sample_hash: H256,
+	/// The logits of the party's leaf: the last layer's outputs.
+	pub logits: BoundedVec<u8, ConstU32<MAX_LAYER_WIDTH>>,
+	/// The activations hash of each layer's outputs, in layer order.
+	pub layers: BoundedVec<H256, ConstU32<MAX_MODEL_LAYERS>>,
+}
+
+/// What the referee needs to recompute one output element of one layer: the layer's input
+/// (the previous layer's outputs; empty for the first layer, whose input is the sample), and
+/// the element's weight row, the layer's biases and its requantization, each with its Merkle
+/// proof against the model root.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub struct ElementEvidence {
+	/// The layer's input; empty for the first layer.
+	pub input: BoundedVec<u8, ConstU32<MAX_LAYER_WIDTH>>,
+	/// The element's weights (int8, one per input).
+	pub weights: BoundedVec<u8, ConstU32<MAX_LAYER_WIDTH>>,
+	/// Their proof: siblings bottom first.
+	pub weights_proof: BoundedVec<H256, ConstU32<MAX_PROOF_DEPTH>>,
+	/// The layer's biases (i32 LE, one per output).
+	pub biases: BoundedVec<u8, ConstU32<MAX_BIASES_BYTES>>,
+	/// Their proof: siblings bottom first.
+	pub biases_proof: BoundedVec<H256, ConstU32<MAX_PROOF_DEPTH>>,
+	/// The layer's requantization: multiplier, shift and lookup table if any.
+	pub requantization: BoundedVec<u8, ConstU32<MAX_REQUANTIZATION_BYTES>>,
+	/// Its proof: siblings bottom first.
+	pub requantization_proof: BoundedVec<H256, ConstU32<MAX_PROOF_DEPTH>>,
+}
+
+/// What the referee needs to decide a narrowed dispute: the sample, and the element evidence
+/// when the parties' traces differ at some layer.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub struct NarrowedEvidence {
+	/// The disputed sample.
+	pub dataset: DatasetSample,
+	/// The disputed element's evidence; `None` when the traces agree on every layer.
+	pub element: Option<ElementEvidence>,
 }
 
 /// The keystore key type of evaluation keys: a validator's hotkey, with which the off-chain

@@ -13,7 +13,7 @@
 //! Outside an off-chain worker, or in a node without the service, [`evaluator::queue`] answers
 //! [`QueueError::NoEvaluator`] and [`evaluator::poll`] [`JobStatus::Unknown`].
 
-use crate::evaluations::RefereeEvidence;
+use crate::evaluations::{NarrowedEvidence, RefereeEvidence, Trace};
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use polkadot_sdk::sp_core::H256;
@@ -48,6 +48,26 @@ pub enum JobKind {
 	Evidence {
 		/// The position in selection order (from 0).
 		position: u32,
+	},
+	/// The trace of the sample at this position (a model above the referee's bound).
+	Trace {
+		/// The position in selection order (from 0).
+		position: u32,
+	},
+	/// The outputs of one layer for the sample at this position.
+	LayerOutputs {
+		/// The position in selection order (from 0).
+		position: u32,
+		/// The layer, from 0.
+		layer: u32,
+	},
+	/// The evidence of a narrowed dispute over the sample at this position: the sample, and
+	/// the evidence of output `element` of `layer` when there is one.
+	Narrowed {
+		/// The position in selection order (from 0).
+		position: u32,
+		/// The disputed `(layer, element)`, if any.
+		element: Option<(u32, u32)>,
 	},
 }
 
@@ -90,6 +110,17 @@ pub struct Evidence {
 	pub leaf: (H256, u32),
 }
 
+/// A narrowed dispute's evidence, with what the evaluator's reference computes from it.
+#[derive(Clone, Encode, Decode, TypeInfo, PartialEq, Eq, Debug)]
+pub struct Narrowed {
+	/// What `resolve_narrowed` takes.
+	pub evidence: NarrowedEvidence,
+	/// The sample's dataset index (drawn as the referee draws it).
+	pub index: u32,
+	/// The disputed element's value, as the reference computes it.
+	pub value: Option<u8>,
+}
+
 /// What a finished job produced.
 #[derive(Clone, Encode, Decode, TypeInfo, PartialEq, Eq, Debug)]
 pub enum JobOutput {
@@ -97,6 +128,12 @@ pub enum JobOutput {
 	Evaluated(Evaluated),
 	/// The result of a [`JobKind::Evidence`] job.
 	Evidence(Evidence),
+	/// The result of a [`JobKind::Trace`] job: the trace, with the leaf it gives.
+	Trace(alloc::boxed::Box<Trace>, (H256, u32)),
+	/// The result of a [`JobKind::LayerOutputs`] job.
+	LayerOutputs(Vec<u8>),
+	/// The result of a [`JobKind::Narrowed`] job.
+	Narrowed(alloc::boxed::Box<Narrowed>),
 }
 
 /// Why a job failed.

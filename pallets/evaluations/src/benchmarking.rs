@@ -13,11 +13,14 @@ use polkadot_sdk::{
 	sp_io::hashing::blake2_256,
 	sp_runtime::traits::Saturating,
 };
-use verity_evaluator::{merkle, selection, Activation, Dataset, Layer, Model, Requantization};
+use verity_evaluator::{
+	merkle, narrowing, result, Activation, Dataset, Layer, Model, ModelPart, Requantization,
+};
 use verity_primitives::{
 	evaluations::{
-		Attestation, Evaluation, EvaluationOutcome, EvaluationRecord, Party, RefereeEvidence,
-		RevealedLeaf, MAX_EVALUATIONS_PER_BATCH, MAX_REFEREE_MODEL_BYTES, MAX_SAMPLES_LIMIT,
+		Attestation, ElementEvidence, Evaluation, EvaluationOutcome, EvaluationRecord,
+		NarrowedEvidence, Party, RefereeEvidence, RevealedLeaf, Trace, MAX_EVALUATIONS_PER_BATCH,
+		MAX_LAYER_WIDTH, MAX_MODEL_LAYERS, MAX_REFEREE_MODEL_BYTES, MAX_SAMPLES_LIMIT,
 	},
 	subnets::{NetUid, Uid, MAX_UIDS_LIMIT},
 	traits::{EpochObserver, ScoringInterface, SubnetLifecycle},
@@ -118,6 +121,51 @@ fn dispute<T: Config>(id: AuditId, audit: AuditOf<T>, phase: DisputePhase, audit
 	let _ = Deadlines::<T>::try_mutate(deadline, |list| list.try_push(Deadline::Dispute(id)));
 	Disputes::<T>::insert(id, Dispute { audit, auditor_root, phase, deadline });
 	NextAuditId::<T>::put(id.saturating_add(1));
+}
+
+/// A model of 64 layers (the most) whose last layer is as wide as a layer can be: the
+/// largest header and logits a trace carries.
+fn deep_model() -> Result<Model, BenchmarkError> {
+	let requantization =
+		Requantization::new(1 << 30, 1).map_err(|_| BenchmarkError::Stop("requantization"))?;
+	let layer = |inputs: u32, outputs: u32| {
+		Layer::new(
+			inputs,
+			outputs,
+			vec![1; inputs.saturating_mul(outputs) as usize],
+			vec![0; outputs as usize],
+			requantization,
+			Activation::Relu,
+		)
+		.map_err(|_| BenchmarkError::Stop("layer"))
+	};
+	let mut layers = vec![layer(SAMPLE_SIZE, 1)?];
+	for _ in 2..MAX_MODEL_LAYERS {
+		layers.push(layer(1, 1)?);
+	}
+	layers.push(layer(1, MAX_LAYER_WIDTH)?);
+	Model::new(1, SAMPLE_SIZE, layers).map_err(|_| BenchmarkError::Stop("model"))
+}
+
+/// Narrowing claims of two parties that differ in everything.
+fn narrowing_claims() -> Narrowing {
+	Narrowing {
+		position: 0,
+		model_shape: (SAMPLE_SIZE, CLASSES),
+		model_leaves: 1,
+		validator: SampleClaim {
+			index: 0,
+			sample_hash: H256::repeat_byte(1),
+			predicted: 0,
+			score: 1,
+		},
+		auditor: SampleClaim {
+			index: 1,
+			sample_hash: H256::repeat_byte(2),
+			predicted: 1,
+			score: 0,
+		},
+	}
 }
 
 #[benchmarks]
@@ -297,26 +345,12 @@ mod benchmarks {
 			T::BenchmarkHelper::verified_subnet(3, 2, dataset_root, MAX_SAMPLES_LIMIT);
 		let seed = H256::repeat_byte(5);
 		let position = MAX_SAMPLES_LIMIT.saturating_sub(1);
-		let index = selection::select_indices(&seed.0, dataset.sample_count(), MAX_SAMPLES_LIMIT)
-			.ok()
-			.and_then(|indices| indices.last().copied())
+		let index = crate::evidence::drawn_index(&seed, dataset.sample_count(), position)
 			.ok_or(BenchmarkError::Stop("selection"))?;
-		let siblings = |proof: Option<merkle::MerkleProof>| -> Result<_, BenchmarkError> {
-			let proof = proof.ok_or(BenchmarkError::Stop("proof"))?;
-			Ok(BoundedVec::truncate_from(proof.siblings.into_iter().map(H256).collect::<Vec<_>>()))
-		};
 		let encoded = model.encode();
 		let evidence = RefereeEvidence {
-			dataset_header: dataset
-				.header()
-				.try_into()
-				.map_err(|_| BenchmarkError::Stop("header"))?,
-			header_proof: siblings(merkle::prove(&dataset.leaf_hashes(), 0).ok())?,
-			label: dataset.label(index).ok_or(BenchmarkError::Stop("label"))?,
-			sample: BoundedVec::truncate_from(
-				dataset.sample(index).ok_or(BenchmarkError::Stop("sample"))?.to_vec(),
-			),
-			sample_proof: siblings(dataset.prove_sample(index))?,
+			dataset: crate::evidence::dataset_sample(&dataset, index)
+				.ok_or(BenchmarkError::Stop("sample"))?,
 			model: BoundedVec::truncate_from(encoded.clone()),
 		};
 		let mut audit = audit::<T>(
@@ -330,6 +364,196 @@ mod benchmarks {
 			position,
 			validator_leaf: (H256::zero(), 0),
 			auditor_leaf: (H256::repeat_byte(1), 1),
+		};
+		dispute::<T>(0, audit, phase, H256::zero());
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), 0, Box::new(evidence));
+
+		assert!(!Disputes::<T>::contains_key(0));
+		Ok(())
+	}
+
+	/// The second party reveals its trace of a 64-layer model whose logits are the widest a
+	/// layer has; the traces differ at the last layer.
+	#[benchmark]
+	fn reveal_trace() -> Result<(), BenchmarkError> {
+		let (netuid, hotkeys) = T::BenchmarkHelper::verified_subnet(3, 2, H256::repeat_byte(1), 64);
+		let model = deep_model()?;
+		let (header, header_proof) =
+			model.prove(ModelPart::Header).ok_or(BenchmarkError::Stop("header"))?;
+		let logits: Vec<u8> = (0..MAX_LAYER_WIDTH).map(|i| (i % 251) as u8).collect();
+		let mut layers: Vec<H256> =
+			(0..MAX_MODEL_LAYERS).map(|i| H256(blake2_256(&i.to_le_bytes()))).collect();
+		let last = H256(narrowing::activations_hash(&logits));
+		if let Some(hash) = layers.last_mut() {
+			*hash = last;
+		}
+		let trace = Trace {
+			model_header: BoundedVec::truncate_from(header),
+			model_header_proof: crate::evidence::siblings(header_proof)
+				.ok_or(BenchmarkError::Stop("proof"))?,
+			index: 7,
+			sample_hash: H256::repeat_byte(3),
+			logits: BoundedVec::truncate_from(logits.clone()),
+			layers: BoundedVec::truncate_from(layers.clone()),
+		};
+		let leaf = result::leaf_hash(7, &[3; 32], &logits, 0);
+		let above_bound = u64::from(MAX_REFEREE_MODEL_BYTES).saturating_add(1);
+		let record = record(H256(model.root()), above_bound, H256::zero());
+		let audit = audit::<T>(netuid, &hotkeys, record, 64)?;
+		let validator = audit.validator.clone();
+		let phase = DisputePhase::Tracing {
+			position: 63,
+			validator_leaf: (H256(leaf), 0),
+			auditor_leaf: (H256::repeat_byte(1), 1),
+		};
+		dispute::<T>(0, audit, phase, H256::zero());
+		let mut auditor_layers = layers;
+		if let Some(hash) = auditor_layers.last_mut() {
+			*hash = H256::repeat_byte(2);
+		}
+		let auditor_sample =
+			SampleClaim { index: 7, sample_hash: H256::repeat_byte(3), predicted: 1, score: 1 };
+		Claims::<T>::insert(
+			0,
+			Party::Auditor,
+			Claim::Trace {
+				sample: auditor_sample,
+				layers: BoundedVec::truncate_from(auditor_layers),
+			},
+		);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(validator), 0, Box::new(trace));
+
+		let phase = Disputes::<T>::get(0).map(|dispute| dispute.phase);
+		assert!(matches!(phase, Some(DisputePhase::Bisecting { .. })));
+		Ok(())
+	}
+
+	/// The second party reveals the outputs of a layer as wide as a layer can be; they differ
+	/// from the first's at the last element.
+	#[benchmark]
+	fn reveal_layer() -> Result<(), BenchmarkError> {
+		let (netuid, hotkeys) = T::BenchmarkHelper::verified_subnet(3, 2, H256::repeat_byte(1), 64);
+		let outputs: Vec<u8> = (0..MAX_LAYER_WIDTH).map(|i| (i % 251) as u8).collect();
+		let mut theirs = outputs.clone();
+		if let Some(value) = theirs.last_mut() {
+			*value = value.wrapping_add(1);
+		}
+		let audit = audit::<T>(netuid, &hotkeys, record(H256::zero(), 1, H256::zero()), 64)?;
+		let validator = audit.validator.clone();
+		let phase = DisputePhase::Bisecting {
+			narrowing: narrowing_claims(),
+			layer: LayerDispute {
+				layer: 1,
+				first_leaf: 1,
+				shape: (MAX_LAYER_WIDTH, MAX_LAYER_WIDTH),
+				input_hash: Some(H256::repeat_byte(4)),
+				validator_hash: H256(narrowing::activations_hash(&outputs)),
+				auditor_hash: H256(narrowing::activations_hash(&theirs)),
+			},
+		};
+		dispute::<T>(0, audit, phase, H256::zero());
+		Claims::<T>::insert(0, Party::Auditor, Claim::Outputs(BoundedVec::truncate_from(theirs)));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(validator), 0, BoundedVec::truncate_from(outputs));
+
+		let phase = Disputes::<T>::get(0).map(|dispute| dispute.phase);
+		assert!(matches!(phase, Some(DisputePhase::Narrowed { element: Some(_), .. })));
+		Ok(())
+	}
+
+	/// The referee of a narrowed dispute at the last sample of a 4,096-sample evaluation: the
+	/// last element of a layer as wide and deep as a layer can be; both parties wrong, both
+	/// slashed.
+	#[benchmark]
+	fn resolve_narrowed() -> Result<(), BenchmarkError> {
+		let dataset = dataset(MAX_SAMPLES_LIMIT)?;
+		let dataset_root = H256(dataset.root());
+		let (netuid, hotkeys) =
+			T::BenchmarkHelper::verified_subnet(3, 2, dataset_root, MAX_SAMPLES_LIMIT);
+		let seed = H256::repeat_byte(5);
+		let position = MAX_SAMPLES_LIMIT.saturating_sub(1);
+		let index = crate::evidence::drawn_index(&seed, dataset.sample_count(), position)
+			.ok_or(BenchmarkError::Stop("selection"))?;
+
+		// A layer of the widest shape: its last row, its biases and its requantization proven
+		// against a root over as many leaves as such a model has.
+		let width = MAX_LAYER_WIDTH;
+		let element = width.saturating_sub(1);
+		let input: Vec<u8> = (0..width).map(|i| (i % 253) as u8).collect();
+		let weights: Vec<u8> = (0..width).map(|i| (i % 7) as u8).collect();
+		let biases: Vec<u8> = (0..width).flat_map(|i| (i as i32).to_le_bytes()).collect();
+		let mut requantization = (1i32 << 30).to_le_bytes().to_vec();
+		requantization.extend_from_slice(&12u32.to_le_bytes());
+		requantization.extend((0..=255u8).rev());
+		let first_leaf = 1u32;
+		let model_leaves = first_leaf.saturating_add(width).saturating_add(2);
+		let mut leaves: Vec<merkle::Hash> =
+			(0..model_leaves).map(|i| merkle::hash_leaf(&i.to_le_bytes())).collect();
+		let row_leaf = first_leaf.saturating_add(element) as usize;
+		let biases_leaf = first_leaf.saturating_add(width) as usize;
+		for (at, data) in [
+			(row_leaf, &weights),
+			(biases_leaf, &biases),
+			(biases_leaf.saturating_add(1), &requantization),
+		] {
+			if let Some(leaf) = leaves.get_mut(at) {
+				*leaf = merkle::hash_leaf(data);
+			}
+		}
+		let prove = |at: usize| -> Result<_, BenchmarkError> {
+			let proof =
+				merkle::prove(&leaves, at as u32).map_err(|_| BenchmarkError::Stop("proof"))?;
+			crate::evidence::siblings(proof).ok_or(BenchmarkError::Stop("proof"))
+		};
+		let value =
+			narrowing::element_from_parts(&weights, &biases, &requantization, element, &input)
+				.map_err(|_| BenchmarkError::Stop("element"))?;
+		let evidence = NarrowedEvidence {
+			dataset: crate::evidence::dataset_sample(&dataset, index)
+				.ok_or(BenchmarkError::Stop("sample"))?,
+			element: Some(ElementEvidence {
+				input: BoundedVec::truncate_from(input.clone()),
+				weights: BoundedVec::truncate_from(weights.clone()),
+				weights_proof: prove(row_leaf)?,
+				biases: BoundedVec::truncate_from(biases.clone()),
+				biases_proof: prove(biases_leaf)?,
+				requantization: BoundedVec::truncate_from(requantization.clone()),
+				requantization_proof: prove(biases_leaf.saturating_add(1))?,
+			}),
+		};
+		let model_root = H256(merkle::root(&leaves));
+		let mut audit = audit::<T>(
+			netuid,
+			&hotkeys,
+			record(model_root, u64::from(MAX_REFEREE_MODEL_BYTES).saturating_add(1), seed),
+			MAX_SAMPLES_LIMIT,
+		)?;
+		audit.dataset_root = dataset_root;
+		let mut narrowing = narrowing_claims();
+		narrowing.position = position;
+		narrowing.model_shape = (SAMPLE_SIZE, CLASSES);
+		narrowing.model_leaves = model_leaves;
+		let phase = DisputePhase::Narrowed {
+			narrowing,
+			element: Some(ElementDispute {
+				layer: LayerDispute {
+					layer: 1,
+					first_leaf,
+					shape: (width, width),
+					input_hash: Some(H256(narrowing::activations_hash(&input))),
+					validator_hash: H256::repeat_byte(1),
+					auditor_hash: H256::repeat_byte(2),
+				},
+				element,
+				validator_value: value ^ 1,
+				auditor_value: value ^ 2,
+			}),
 		};
 		dispute::<T>(0, audit, phase, H256::zero());
 		let caller: T::AccountId = whitelisted_caller();

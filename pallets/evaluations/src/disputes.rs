@@ -1,8 +1,8 @@
 //! Disputes: revealing leaves, the on-chain referee, and settling by slashing.
 
 use crate::{
-	AuditId, AuditOf, Config, Deadline, DisputeOf, DisputePhase, Disputes, Error, Event, Pallet,
-	Revealed, Verdict,
+	AuditId, AuditOf, Claims, Config, Deadline, DisputeOf, DisputePhase, Disputes, Error, Event,
+	Pallet, Revealed, Verdict,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -13,11 +13,12 @@ use polkadot_sdk::{
 use verity_evaluator::{
 	dataset,
 	merkle::{self, MerkleProof},
-	reference, result, selection, Model,
+	reference, result, Model,
 };
 use verity_primitives::{
 	evaluations::{
-		EvaluationOutcome, Party, RefereeEvidence, RevealedLeaf, MAX_REFEREE_MODEL_BYTES,
+		DatasetSample, EvaluationOutcome, Party, RefereeEvidence, RevealedLeaf,
+		MAX_REFEREE_MODEL_BYTES,
 	},
 	traits::{NetworkParametersInterface, StakeInterface},
 	Balance,
@@ -46,11 +47,42 @@ fn parse_header(header: &[u8; 20]) -> Option<(u32, u32, u32)> {
 }
 
 /// A Merkle proof from its siblings.
-fn proof(index: u32, leaf_count: u32, siblings: &[H256]) -> MerkleProof {
+pub(crate) fn proof(index: u32, leaf_count: u32, siblings: &[H256]) -> MerkleProof {
 	MerkleProof { index, leaf_count, siblings: siblings.iter().map(|hash| hash.0).collect() }
 }
 
+/// The disputed sample once the referee has checked it against the dataset root.
+pub(crate) struct CheckedSample {
+	/// Its dataset index, drawn by the referee.
+	pub index: u32,
+	/// Its hash in the dataset root.
+	pub hash: merkle::Hash,
+	/// The dataset's sample size and class count.
+	pub sample_size: u32,
+	/// The dataset's class count.
+	pub class_count: u32,
+}
+
+/// The other party.
+pub(crate) fn other(party: Party) -> Party {
+	match party {
+		Party::Validator => Party::Auditor,
+		Party::Auditor => Party::Validator,
+	}
+}
+
 impl<T: Config> Pallet<T> {
+	/// Which party of `dispute` `who` is.
+	pub(crate) fn party(dispute: &DisputeOf<T>, who: &T::AccountId) -> Result<Party, Error<T>> {
+		if *who == dispute.audit.validator {
+			Ok(Party::Validator)
+		} else if *who == dispute.audit.auditor {
+			Ok(Party::Auditor)
+		} else {
+			Err(Error::<T>::NotParty)
+		}
+	}
+
 	/// `reveal_leaves` once the origin is checked.
 	pub(crate) fn do_reveal_leaves(
 		who: T::AccountId,
@@ -59,13 +91,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let dispute = Disputes::<T>::get(id).ok_or(Error::<T>::UnknownDispute)?;
 		ensure!(dispute.phase == DisputePhase::Revealing, Error::<T>::NotRevealing);
-		let party = if who == dispute.audit.validator {
-			Party::Validator
-		} else if who == dispute.audit.auditor {
-			Party::Auditor
-		} else {
-			return Err(Error::<T>::NotParty.into());
-		};
+		let party = Self::party(&dispute, &who)?;
 		ensure!(!Revealed::<T>::contains_key(id, party), Error::<T>::AlreadyRevealed);
 		ensure!(leaves.len() == dispute.audit.samples as usize, Error::<T>::WrongLeafCount);
 		let (root, total) = revealed_root(leaves).ok_or(Error::<T>::LeavesMismatchRoot)?;
@@ -90,10 +116,7 @@ impl<T: Config> Pallet<T> {
 		party: Party,
 		leaves: &[RevealedLeaf],
 	) -> DispatchResult {
-		let other = match party {
-			Party::Validator => Party::Auditor,
-			Party::Auditor => Party::Validator,
-		};
+		let other = other(party);
 		let Some(theirs) = Revealed::<T>::get(id, other) else {
 			// At most `samples ≤ MAX_SAMPLES_LIMIT` leaves (checked above): never truncated.
 			Revealed::<T>::insert(id, party, BoundedVec::truncate_from(leaves.to_vec()));
@@ -115,20 +138,31 @@ impl<T: Config> Pallet<T> {
 			Self::deposit_event(Event::DisputeVoid { id });
 			return Ok(());
 		};
-		let window = T::Parameters::evaluation_parameters().referee_window;
+		let params = T::Parameters::evaluation_parameters();
+		let position = u32::try_from(position).unwrap_or(u32::MAX);
+		let (validator_leaf, auditor_leaf) = (*validator_leaf, *auditor_leaf);
+		// The referee runs models up to its bound whole; larger ones are narrowed first.
+		let narrowed = dispute.audit.record.model_size > u64::from(MAX_REFEREE_MODEL_BYTES);
+		let (phase, window) = if narrowed {
+			(DisputePhase::Tracing { position, validator_leaf, auditor_leaf }, params.reveal_window)
+		} else {
+			(
+				DisputePhase::Refereeing { position, validator_leaf, auditor_leaf },
+				params.referee_window,
+			)
+		};
 		let deadline =
 			Self::schedule_deadline(Self::blocks_from_now(window), Deadline::Dispute(id))?;
-		let position = u32::try_from(position).unwrap_or(u32::MAX);
-		dispute.phase = DisputePhase::Refereeing {
-			position,
-			validator_leaf: *validator_leaf,
-			auditor_leaf: *auditor_leaf,
-		};
+		dispute.phase = phase;
 		dispute.deadline = deadline;
 		Disputes::<T>::insert(id, dispute);
 		Revealed::<T>::remove(id, other);
 		Self::deposit_event(Event::LeavesRevealed { id, party });
-		Self::deposit_event(Event::RefereeAwaited { id, position, deadline });
+		if narrowed {
+			Self::deposit_event(Event::TracesAwaited { id, position, deadline });
+		} else {
+			Self::deposit_event(Event::RefereeAwaited { id, position, deadline });
+		}
 		Ok(())
 	}
 
@@ -150,16 +184,14 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The referee: recomputes the leaf at `position` of the audited evaluation from the
-	/// evidence. Checks the dataset header and the sample against the dataset root, draws the
-	/// sample's index from the record's seed itself, checks the model against the evaluated
-	/// root, and runs the sample through the evaluator's reference. `None` when the model
-	/// does not fit the dataset (input or output size).
-	pub fn referee(
+	/// Checks the disputed sample at `position` of the audited evaluation: the dataset header
+	/// and the sample against the dataset root, the sample's index drawn from the record's
+	/// seed by the referee itself, its label within the classes.
+	pub(crate) fn check_sample(
 		audit: &AuditOf<T>,
 		position: u32,
-		evidence: &RefereeEvidence,
-	) -> Result<Option<RevealedLeaf>, Error<T>> {
+		evidence: &DatasetSample,
+	) -> Result<CheckedSample, Error<T>> {
 		let (sample_size, sample_count, class_count) =
 			parse_header(&evidence.dataset_header).ok_or(Error::<T>::BadDatasetHeader)?;
 		let leaf_count = sample_count.checked_add(1).ok_or(Error::<T>::BadDatasetHeader)?;
@@ -170,67 +202,72 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::BadDatasetHeader
 		);
 		// The samples are drawn from the whole dataset, in selection order.
-		let drawn = position.checked_add(1).ok_or(Error::<T>::BadDatasetHeader)?;
-		let index = selection::select_indices(&audit.record.sample_seed.0, sample_count, drawn)
-			.ok()
-			.and_then(|indices| indices.last().copied())
+		let index = crate::evidence::drawn_index(&audit.record.sample_seed, sample_count, position)
 			.ok_or(Error::<T>::BadDatasetHeader)?;
-
 		ensure!(
 			evidence.sample.len() == sample_size as usize
 				&& u32::from(evidence.label) < class_count,
 			Error::<T>::BadSample
 		);
-		let sample_hash = dataset::sample_hash(index, evidence.label, &evidence.sample);
+		let hash = dataset::sample_hash(index, evidence.label, &evidence.sample);
 		let sample_leaf = index.checked_add(1).ok_or(Error::<T>::BadSample)?;
 		ensure!(
-			proof(sample_leaf, leaf_count, &evidence.sample_proof)
-				.verify(&dataset_root, &sample_hash),
+			proof(sample_leaf, leaf_count, &evidence.sample_proof).verify(&dataset_root, &hash),
 			Error::<T>::BadSample
 		);
+		Ok(CheckedSample { index, hash, sample_size, class_count })
+	}
 
+	/// The referee: recomputes the leaf at `position` of the audited evaluation from the
+	/// evidence. Checks the sample ([`Self::check_sample`]) and the model against the
+	/// evaluated root, and runs the sample through the evaluator's reference. `None` when the
+	/// model does not fit the dataset (input or output size).
+	pub fn referee(
+		audit: &AuditOf<T>,
+		position: u32,
+		evidence: &RefereeEvidence,
+	) -> Result<Option<RevealedLeaf>, Error<T>> {
+		let sample = Self::check_sample(audit, position, &evidence.dataset)?;
 		let model = Model::decode(&evidence.model).map_err(|_| Error::<T>::InvalidModel)?;
 		ensure!(H256(model.root()) == audit.record.model_root, Error::<T>::ModelRootMismatch);
-		if model.input_size() != sample_size || model.output_size() != class_count {
+		if model.input_size() != sample.sample_size || model.output_size() != sample.class_count {
 			return Ok(None);
 		}
-		let (leaf, score) =
-			reference::sample_leaf(&model, index, &sample_hash, evidence.label, &evidence.sample)
-				.map_err(|_| Error::<T>::InvalidModel)?;
+		let (leaf, score) = reference::sample_leaf(
+			&model,
+			sample.index,
+			&sample.hash,
+			evidence.dataset.label,
+			&evidence.dataset.sample,
+		)
+		.map_err(|_| Error::<T>::InvalidModel)?;
 		Ok(Some((H256(leaf), score)))
 	}
 
-	/// Ends a dispute whose phase ran out: a party that did not reveal loses; when nobody
-	/// brought the referee its evidence both lose, unless the model is above the referee's
-	/// bound (void).
+	/// Ends a dispute whose phase ran out: a party that did not reveal (leaves, trace or
+	/// outputs) loses; when nobody brought the referee its evidence both lose.
 	pub(crate) fn expire_dispute(id: AuditId, dispute: DisputeOf<T>) -> Weight {
-		match dispute.phase {
-			DisputePhase::Revealing => {
-				let validator_revealed = Revealed::<T>::contains_key(id, Party::Validator);
-				let auditor_revealed = Revealed::<T>::contains_key(id, Party::Auditor);
-				Self::settle(
-					id,
-					&dispute.audit,
-					!validator_revealed,
-					!auditor_revealed,
-					Verdict::NotRevealed,
-				)
-			}
-			DisputePhase::Refereeing { .. } => {
-				if dispute.audit.record.model_size > u64::from(MAX_REFEREE_MODEL_BYTES) {
-					Self::end_dispute(id);
-					Self::deposit_event(Event::DisputeVoid { id });
-					return Weight::zero();
-				}
-				Self::settle(id, &dispute.audit, true, true, Verdict::NoEvidence)
-			}
+		let revealed = |party| match dispute.phase {
+			DisputePhase::Revealing => Revealed::<T>::contains_key(id, party),
+			_ => Claims::<T>::contains_key(id, party),
+		};
+		if dispute.phase.is_revealing() {
+			Self::settle(
+				id,
+				&dispute.audit,
+				!revealed(Party::Validator),
+				!revealed(Party::Auditor),
+				Verdict::NotRevealed,
+			)
+		} else {
+			Self::settle(id, &dispute.audit, true, true, Verdict::NoEvidence)
 		}
 	}
 
 	/// Slashes the parties that lost (`slash_fraction` of their stake; `honest_share` of it
 	/// to the other party's coldkey when that one did not lose, the rest burned), ends the
 	/// dispute and reports it. Returns the weight of the slashes.
-	fn settle(
+	pub(crate) fn settle(
 		id: AuditId,
 		audit: &AuditOf<T>,
 		validator_lost: bool,
@@ -277,7 +314,9 @@ impl<T: Config> Pallet<T> {
 	/// Removes a dispute and whatever was revealed for it.
 	fn end_dispute(id: AuditId) {
 		Disputes::<T>::remove(id);
-		Revealed::<T>::remove(id, Party::Validator);
-		Revealed::<T>::remove(id, Party::Auditor);
+		for party in [Party::Validator, Party::Auditor] {
+			Revealed::<T>::remove(id, party);
+			Claims::<T>::remove(id, party);
+		}
 	}
 }

@@ -2,8 +2,8 @@
 //! unit test.
 
 use crate::{
-	Attestations, AuditDraws, Audits, Config, Deadline, Deadlines, DisputePhase, Disputes,
-	DrawCount, EpochSeeds, Evaluated, NextAuditId, Pallet, Revealed,
+	Attestations, AuditDraws, Audits, Claim, Claims, Config, Deadline, Deadlines, DisputePhase,
+	Disputes, DrawCount, EpochSeeds, Evaluated, NextAuditId, Pallet, Revealed,
 };
 use alloc::collections::BTreeSet;
 use polkadot_sdk::{frame_support::ensure, frame_system, sp_runtime::TryRuntimeError};
@@ -62,6 +62,19 @@ impl<T: Config> Pallet<T> {
 			let phase = Disputes::<T>::get(id).map(|dispute| dispute.phase);
 			ensure!(phase == Some(DisputePhase::Revealing), "leaves of a dispute not revealing");
 			ensure!(revealing.insert(id), "both parties' leaves kept");
+		}
+		let mut claimed = BTreeSet::new();
+		for (id, _, claim) in Claims::<T>::iter() {
+			let phase = Disputes::<T>::get(id).map(|dispute| dispute.phase);
+			let fits = match (phase, claim) {
+				(Some(DisputePhase::Tracing { .. }), Claim::Trace { .. }) => true,
+				(Some(DisputePhase::Bisecting { layer, .. }), Claim::Outputs(outputs)) => {
+					outputs.len() == layer.shape.1 as usize
+				}
+				_ => false,
+			};
+			ensure!(fits, "a claim of a dispute not in its phase");
+			ensure!(claimed.insert(id), "both parties' claims kept");
 		}
 		Ok(())
 	}

@@ -36,9 +36,12 @@
 //!    evaluator's `no_std` reference, and slashes (through [`StakeInterface::slash`]) each party
 //!    whose leaf is wrong: `slash_fraction` of its stake, `honest_share` of it to the other
 //!    party's coldkey when that one was right, the rest burned. A party that does not reveal in
-//!    `reveal_window` loses; when nobody brings the evidence in `referee_window`, both lose —
-//!    unless the model is above the referee's bound ([`MAX_REFEREE_MODEL_BYTES`]), which the
-//!    referee cannot run yet: that dispute ends void.
+//!    `reveal_window` loses; when nobody brings the evidence in `referee_window`, both lose.
+//! 5. **Narrowing.** A model above the referee's bound ([`MAX_REFEREE_MODEL_BYTES`]) is not run
+//!    whole: the parties reveal their traces of the disputed sample (`reveal_trace`: every
+//!    layer's activations hash), then the outputs of the first layer where the traces differ
+//!    (`reveal_layer`), and the referee recomputes the first output element where those
+//!    differ from three proven leaves of the model (`resolve_narrowed`). See [`narrowing`].
 //!
 //! Miners are never slashed: a validator's fault is the validator's.
 //!
@@ -52,7 +55,9 @@
 //!   the neuron count; none is for an epoch after the subnet's current one.
 //! - Every pending audit and dispute has its deadline listed in [`Deadlines`], in the future;
 //!   no id is both an audit and a dispute; ids are below [`NextAuditId`].
-//! - Revealed leaves belong to a dispute that is still revealing, one party at most.
+//! - Revealed leaves belong to a dispute that is still revealing, one party at most; traces
+//!   to a dispute that is tracing and layer outputs to one that is bisecting, one party at
+//!   most.
 //! - Every pending draw is for a future block, numbered below its block's [`DrawCount`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -67,10 +72,14 @@ mod audits;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod disputes;
+pub mod evidence;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 #[cfg(test)]
 mod mock;
+mod narrowing;
+#[cfg(test)]
+mod narrowing_tests;
 pub mod offchain;
 #[cfg(test)]
 mod offchain_tests;
@@ -134,7 +143,8 @@ pub mod pallet {
 	use polkadot_sdk::sp_core::H256;
 	use verity_primitives::{
 		evaluations::{
-			Attestation, Evaluation, Party, RefereeEvidence, RevealedLeaf, MAX_SAMPLES_LIMIT,
+			Attestation, Evaluation, NarrowedEvidence, Party, RefereeEvidence, RevealedLeaf, Trace,
+			MAX_LAYER_WIDTH, MAX_SAMPLES_LIMIT,
 		},
 		subnets::{NetUid, Uid},
 		traits::{
@@ -258,6 +268,12 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// What the first party of a narrowing phase revealed (its trace, or the disputed layer's
+	/// outputs), until the other does.
+	#[pallet::storage]
+	pub type Claims<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, AuditId, Twox64Concat, Party, Claim, OptionQuery>;
+
 	/// The id the next audit gets.
 	#[pallet::storage]
 	pub type NextAuditId<T: Config> = StorageValue<_, AuditId, ValueQuery>;
@@ -324,8 +340,25 @@ pub mod pallet {
 			rewarded: Balance,
 			burned: Balance,
 		},
-		/// The referee could not run the model (above its size bound) and nobody was slashed.
+		/// The revealed leaves do not differ after all (the roots differed in their totals or
+		/// counts only): nobody was slashed.
 		DisputeVoid { id: AuditId },
+		/// Both revealed: the leaves first differ at `position`, and the model is above the
+		/// referee's bound: the parties' traces of that sample are due before `deadline`.
+		TracesAwaited { id: AuditId, position: u32, deadline: BlockNumberFor<T> },
+		/// A party revealed its trace.
+		TraceRevealed { id: AuditId, party: Party },
+		/// The traces first differ at `layer`: its outputs are due before `deadline`.
+		LayerAwaited { id: AuditId, layer: u32, deadline: BlockNumberFor<T> },
+		/// A party revealed the disputed layer's outputs.
+		LayerRevealed { id: AuditId, party: Party },
+		/// Narrowed down to `element` (layer, output) — or, when `None`, to the leaves' other
+		/// parts —: the referee's evidence is due before `deadline`.
+		NarrowedRefereeAwaited {
+			id: AuditId,
+			element: Option<(u32, u32)>,
+			deadline: BlockNumberFor<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -395,6 +428,30 @@ pub mod pallet {
 		ModelRootMismatch,
 		/// The deadline queue has no room for this deadline.
 		DeadlineQueueFull,
+		/// The dispute is not waiting for traces.
+		NotTracing,
+		/// The trace has not one activations hash per layer of the model, or its logits are not
+		/// the model's output size.
+		WrongTraceLength,
+		/// The trace does not give the party's revealed leaf (or its last layer is not its
+		/// logits).
+		TraceMismatchLeaf,
+		/// The dispute is not waiting for the disputed layer's outputs.
+		NotBisecting,
+		/// The outputs are not the disputed layer's output size.
+		WrongOutputLength,
+		/// The outputs do not give the party's traced activations hash.
+		OutputsMismatchTrace,
+		/// The dispute is not narrowed down.
+		NotNarrowed,
+		/// The dispute is narrowed to an output element, and the evidence has none.
+		MissingElementEvidence,
+		/// The layer input does not give the activations hash both traces agree on, or is not
+		/// the layer's input size.
+		BadLayerInput,
+		/// A model part's proof is not against the model root at its place, or the part is
+		/// malformed.
+		BadModelPart,
 	}
 
 	#[pallet::hooks]
@@ -503,6 +560,68 @@ pub mod pallet {
 			ensure_signed(origin)?;
 			Self::do_resolve_dispute(id, &evidence)
 		}
+
+		/// Reveals a dispute party's trace of the disputed sample, when the model is above the
+		/// referee's bound: the model header with its proof, its leaf's index, sample hash and
+		/// logits, and the activations hash of every layer's outputs.
+		///
+		/// - Origin: signed by the dispute's validator or auditor.
+		/// - Errors: [`Error::UnknownDispute`], [`Error::NotTracing`], [`Error::NotParty`],
+		///   [`Error::AlreadyRevealed`], [`Error::InvalidModel`], [`Error::ModelRootMismatch`],
+		///   [`Error::WrongTraceLength`], [`Error::TraceMismatchLeaf`],
+		///   [`Error::DeadlineQueueFull`].
+		/// - Events: [`Event::TraceRevealed`], then [`Event::LayerAwaited`] or
+		///   [`Event::NarrowedRefereeAwaited`] once both have.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::reveal_trace())]
+		pub fn reveal_trace(
+			origin: OriginFor<T>,
+			id: AuditId,
+			trace: Box<Trace>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reveal_trace(who, id, &trace)
+		}
+
+		/// Reveals a dispute party's outputs of the first layer where the traces differ.
+		///
+		/// - Origin: signed by the dispute's validator or auditor.
+		/// - Errors: [`Error::UnknownDispute`], [`Error::NotBisecting`], [`Error::NotParty`],
+		///   [`Error::AlreadyRevealed`], [`Error::WrongOutputLength`],
+		///   [`Error::OutputsMismatchTrace`], [`Error::DeadlineQueueFull`].
+		/// - Events: [`Event::LayerRevealed`], then [`Event::NarrowedRefereeAwaited`] once both
+		///   have.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::reveal_layer())]
+		pub fn reveal_layer(
+			origin: OriginFor<T>,
+			id: AuditId,
+			outputs: BoundedVec<u8, ConstU32<MAX_LAYER_WIDTH>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reveal_layer(who, id, &outputs)
+		}
+
+		/// Brings the referee the evidence for a narrowed dispute: the sample, and the disputed
+		/// element's layer input and model parts; the referee slashes the party (or parties)
+		/// whose leaf or element value is wrong.
+		///
+		/// - Origin: any signed account.
+		/// - Errors: [`Error::UnknownDispute`], [`Error::NotNarrowed`],
+		///   [`Error::BadDatasetHeader`], [`Error::BadSample`],
+		///   [`Error::MissingElementEvidence`], [`Error::BadLayerInput`],
+		///   [`Error::BadModelPart`].
+		/// - Events: [`Event::DisputeSettled`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(Pallet::<T>::resolve_narrowed_weight())]
+		pub fn resolve_narrowed(
+			origin: OriginFor<T>,
+			id: AuditId,
+			evidence: Box<NarrowedEvidence>,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_resolve_narrowed(id, &evidence)
+		}
 	}
 }
 
@@ -523,6 +642,12 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::submit_audit_match()
 			.saturating_add(rewards)
 			.max(T::WeightInfo::submit_audit_mismatch())
+	}
+
+	/// What `resolve_narrowed` costs at most: the widest layer's element and two slashes.
+	pub fn resolve_narrowed_weight() -> frame_support::weights::Weight {
+		use frame_support::traits::Get;
+		T::WeightInfo::resolve_narrowed().saturating_add(T::SlashWeight::get().saturating_mul(2))
 	}
 
 	/// What `resolve_dispute` costs with a model of `bytes` bytes (at most the referee's

@@ -17,7 +17,10 @@
 //! 3. **disputes**: in a dispute it is party to, it reveals its leaves (kept from its
 //!    evaluation or audit), and once the referee is awaited it has its node build the
 //!    evidence for the disputed sample and brings it (`resolve_dispute`) when the evaluator's
-//!    reference agrees with its own leaf.
+//!    reference agrees with its own leaf. Over a model above the referee's bound it reveals
+//!    its trace of the disputed sample and then the disputed layer's outputs, each computed
+//!    by its node, and brings the narrowed evidence (`resolve_narrowed`) when the reference
+//!    agrees with its own claim and element value.
 //!
 //! A hotkey sends at most one transaction per block (its nonce is read from the chain): the
 //! first that is due, disputes first. Progress lives in the node's persistent off-chain storage
@@ -28,7 +31,7 @@
 //! The hotkey pays the transaction fees: it needs a free balance.
 
 use crate::{
-	AuditId, AuditOf, Audits, Call, Config, DisputeOf, DisputePhase, Disputes, EpochSeeds,
+	AuditId, AuditOf, Audits, Call, Claims, Config, DisputeOf, DisputePhase, Disputes, EpochSeeds,
 	Evaluated, Pallet, Revealed, MAX_EVALUATIONS_PER_BATCH, UID_BITMAP_WORDS,
 };
 use alloc::{boxed::Box, format, string::String, vec::Vec};
@@ -50,6 +53,7 @@ use polkadot_sdk::{
 		RuntimeAppPublic, SaturatedConversion,
 	},
 };
+use verity_evaluator::narrowing::activations_hash;
 use verity_primitives::{
 	evaluations::{
 		Attestation, Evaluation, EvaluationOutcome, Party, RevealedLeaf, MAX_BACKEND_LEN,
@@ -375,7 +379,7 @@ impl<T: Config> Pallet<T> {
 							sealed_root: Self::seal(&result.result_root, hotkey),
 						}))
 					}
-					JobStatus::Done(JobOutput::Evidence(_)) => None,
+					JobStatus::Done(_) => None,
 					JobStatus::Failed(JobFailure::UnknownDataset) => {
 						log::error!(
 							target: "verity::evaluations",
@@ -465,11 +469,11 @@ impl<T: Config> Pallet<T> {
 				}
 				Some(AnswerState::Queued(job)) => match evaluator::poll(job) {
 					JobStatus::Pending => Some(AnswerState::Queued(job)),
-					JobStatus::Unknown | JobStatus::Done(JobOutput::Evidence(_)) => None,
 					JobStatus::Done(JobOutput::Evaluated(result)) => {
 						store(&storage_key((b"audit-leaves", id)), &result.leaves);
 						Some(AnswerState::Ready(result.result_root))
 					}
+					JobStatus::Unknown | JobStatus::Done(_) => None,
 					JobStatus::Failed(failure) => {
 						log::warn!(
 							target: "verity::evaluations",
@@ -552,21 +556,101 @@ impl<T: Config> Pallet<T> {
 					Call::reveal_leaves { id, leaves }
 				}
 				DisputePhase::Refereeing { position, validator_leaf, auditor_leaf } => {
-					let ours = match party {
-						Party::Validator => validator_leaf,
-						Party::Auditor => auditor_leaf,
-					};
-					let Some(evidence) = Self::evidence(now, id, audit, position, ours) else {
+					let ours = pick(party, validator_leaf, auditor_leaf);
+					let key = storage_key((b"evidence", id));
+					let kind = JobKind::Evidence { position };
+					let Some(evidence) =
+						Self::prepared(now, &key, kind, audit, |output| match output {
+							JobOutput::Evidence(built) if built.leaf == ours => Ok(built.evidence),
+							JobOutput::Evidence(_) => Err(DISAGREES),
+							_ => Err(UNEXPECTED),
+						})
+					else {
 						continue;
 					};
 					if due.is_some() {
 						continue;
 					}
-					store(
-						&storage_key((b"evidence", id)),
-						&AnswerState::Sent(evidence.clone(), now),
-					);
+					store(&key, &AnswerState::Sent(evidence.clone(), now));
 					Call::resolve_dispute { id, evidence: Box::new(evidence) }
+				}
+				DisputePhase::Tracing { position, validator_leaf, auditor_leaf } => {
+					if Claims::<T>::contains_key(id, party) {
+						continue;
+					}
+					let ours = pick(party, validator_leaf, auditor_leaf);
+					let key = storage_key((b"trace", id));
+					let kind = JobKind::Trace { position };
+					let Some(trace) =
+						Self::prepared(now, &key, kind, audit, |output| match output {
+							JobOutput::Trace(trace, leaf) if leaf == ours => Ok(*trace),
+							JobOutput::Trace(..) => Err(DISAGREES),
+							_ => Err(UNEXPECTED),
+						})
+					else {
+						continue;
+					};
+					if due.is_some() {
+						continue;
+					}
+					store(&key, &AnswerState::Sent(trace.clone(), now));
+					Call::reveal_trace { id, trace: Box::new(trace) }
+				}
+				DisputePhase::Bisecting { narrowing, layer } => {
+					if Claims::<T>::contains_key(id, party) {
+						continue;
+					}
+					let ours = pick(party, layer.validator_hash, layer.auditor_hash);
+					let key = storage_key((b"layer", id));
+					let kind =
+						JobKind::LayerOutputs { position: narrowing.position, layer: layer.layer };
+					let Some(outputs) =
+						Self::prepared(now, &key, kind, audit, |output| match output {
+							JobOutput::LayerOutputs(outputs)
+								if H256(activations_hash(&outputs)) == ours =>
+							{
+								BoundedVec::try_from(outputs).map_err(|_| UNEXPECTED)
+							}
+							JobOutput::LayerOutputs(_) => Err(DISAGREES),
+							_ => Err(UNEXPECTED),
+						})
+					else {
+						continue;
+					};
+					if due.is_some() {
+						continue;
+					}
+					store(&key, &AnswerState::Sent(outputs.clone(), now));
+					Call::reveal_layer { id, outputs }
+				}
+				DisputePhase::Narrowed { narrowing, element } => {
+					let claim = pick(party, narrowing.validator, narrowing.auditor);
+					let value = element.map(|disputed| {
+						pick(party, disputed.validator_value, disputed.auditor_value)
+					});
+					let key = storage_key((b"narrowed", id));
+					let kind = JobKind::Narrowed {
+						position: narrowing.position,
+						element: element.map(|disputed| (disputed.layer.layer, disputed.element)),
+					};
+					let Some(evidence) = Self::prepared(now, &key, kind, audit, |output| {
+						let JobOutput::Narrowed(built) = output else { return Err(UNEXPECTED) };
+						let sample = &built.evidence.dataset;
+						let hash = crate::evidence::sample_hash(built.index, sample);
+						if claim.is_right(built.index, &hash, sample.label) && built.value == value
+						{
+							Ok(built.evidence)
+						} else {
+							Err(DISAGREES)
+						}
+					}) else {
+						continue;
+					};
+					if due.is_some() {
+						continue;
+					}
+					store(&key, &AnswerState::Sent(evidence.clone(), now));
+					Call::resolve_narrowed { id, evidence: Box::new(evidence) }
 				}
 			};
 			due.get_or_insert(call);
@@ -574,21 +658,21 @@ impl<T: Config> Pallet<T> {
 		due
 	}
 
-	/// The referee's evidence for dispute `id` once the node has built it, if the reference
-	/// agrees with this party's leaf `ours` and it is due to be sent.
-	fn evidence(
+	/// A dispute answer (kept under `key`) once the node has computed it with a job of `kind`
+	/// on the audited model, if `accept` takes the job's output, and it is due to be sent:
+	/// computed and not sent yet, or sent long enough ago. `accept` refuses, with the reason,
+	/// what this party should not send (the reference disagrees with its claim).
+	fn prepared<A: Encode + Decode + Clone>(
 		now: u64,
-		id: AuditId,
+		key: &[u8],
+		kind: JobKind,
 		audit: &AuditOf<T>,
-		position: u32,
-		ours: RevealedLeaf,
-	) -> Option<verity_primitives::evaluations::RefereeEvidence> {
-		use verity_primitives::evaluations::RefereeEvidence;
-		let key = storage_key((b"evidence", id));
-		let state: Option<AnswerState<RefereeEvidence>> = load(&key);
+		accept: impl FnOnce(JobOutput) -> Result<A, &'static str>,
+	) -> Option<A> {
+		let state: Option<AnswerState<A>> = load(key);
 		let next = match state {
 			None => {
-				let job = Self::audit_job(JobKind::Evidence { position }, audit);
+				let job = Self::audit_job(kind, audit);
 				match job.map(evaluator::queue) {
 					Some(Ok(job)) => AnswerState::Queued(job),
 					Some(Err(QueueError::QueueFull | QueueError::NoEvaluator)) => return None,
@@ -597,48 +681,67 @@ impl<T: Config> Pallet<T> {
 			}
 			Some(AnswerState::Queued(job)) => match evaluator::poll(job) {
 				JobStatus::Pending => return None,
-				JobStatus::Unknown | JobStatus::Done(JobOutput::Evaluated(_)) => {
-					StorageValueRef::persistent(&key).clear();
+				JobStatus::Unknown => {
+					StorageValueRef::persistent(key).clear();
 					return None;
 				}
-				JobStatus::Done(JobOutput::Evidence(built)) => {
-					if built.leaf == ours {
-						AnswerState::Ready(built.evidence)
-					} else {
+				JobStatus::Done(output) => match accept(output) {
+					Ok(answer) => AnswerState::Ready(answer),
+					Err(reason) => {
 						log::warn!(
 							target: "verity::evaluations",
-							"dispute {id}: the reference disagrees with this node's leaf at \
-							 position {position}; not bringing evidence"
+							"dispute of audit {:?}/{:?}: {reason}; not sending {kind:?}",
+							audit.netuid,
+							audit.miner
 						);
 						AnswerState::Declined
 					}
-				}
+				},
 				JobStatus::Failed(failure) => {
 					log::warn!(
 						target: "verity::evaluations",
-						"dispute {id}: cannot build the evidence ({failure:?})"
+						"dispute of audit {:?}/{:?}: cannot compute {kind:?} ({failure:?})",
+						audit.netuid,
+						audit.miner
 					);
 					AnswerState::Declined
 				}
 			},
 			Some(state) => state,
 		};
-		store(&key, &next);
+		store(key, &next);
 		match next {
-			AnswerState::Ready(evidence) => Some(evidence),
-			AnswerState::Sent(evidence, at) if may_send(Some(at), now) => Some(evidence),
+			AnswerState::Ready(answer) => Some(answer),
+			AnswerState::Sent(answer, at) if may_send(Some(at), now) => Some(answer),
 			_ => None,
 		}
 	}
 }
 
+/// Why a party does not send what its node computed: the evaluator's reference disagrees with
+/// what the party claimed on chain.
+const DISAGREES: &str = "the evaluator's reference disagrees with this party's claim";
+/// A job answered with another kind of output than it was queued for.
+const UNEXPECTED: &str = "the evaluator answered another kind of job";
+
+/// The validator's or the auditor's, as `party` is.
+fn pick<V>(party: Party, validator: V, auditor: V) -> V {
+	match party {
+		Party::Validator => validator,
+		Party::Auditor => auditor,
+	}
+}
+
 /// The call's name, for logs.
-fn call_name<T: Config>(call: &Call<T>) -> &'static str {
+pub fn call_name<T: Config>(call: &Call<T>) -> &'static str {
 	match call {
 		Call::submit_evaluations { .. } => "submit_evaluations",
 		Call::submit_audit { .. } => "submit_audit",
 		Call::reveal_leaves { .. } => "reveal_leaves",
 		Call::resolve_dispute { .. } => "resolve_dispute",
+		Call::reveal_trace { .. } => "reveal_trace",
+		Call::reveal_layer { .. } => "reveal_layer",
+		Call::resolve_narrowed { .. } => "resolve_narrowed",
 		_ => "a call",
 	}
 }

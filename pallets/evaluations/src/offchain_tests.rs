@@ -9,7 +9,7 @@
 use crate::{mock::*, offchain, tests::*, *};
 use codec::Decode;
 use polkadot_sdk::{
-	frame_support::{assert_ok, traits::UnfilteredDispatchable},
+	frame_support::{assert_ok, traits::UnfilteredDispatchable, BoundedVec},
 	sp_core::{
 		offchain::{
 			testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
@@ -28,8 +28,8 @@ use verity_evaluator::Model;
 use verity_primitives::{
 	evaluations::{Evaluation, EvaluationOutcome, Party},
 	host::{
-		Evaluated as EvaluatedOutput, EvaluatorExt, EvaluatorService, Evidence, Job, JobFailure,
-		JobKind, JobOutput, JobStatus, QueueError,
+		Evaluated as EvaluatedOutput, EvaluatorExt, EvaluatorService, Job, JobFailure, JobKind,
+		JobOutput, JobStatus, QueueError,
 	},
 	subnets::{Endpoint, IpAddress, NetUid, Protocol, Uid},
 	Balance,
@@ -104,22 +104,28 @@ impl EvaluatorService for ReferenceEvaluator {
 		if job.dataset_root != H256(dataset().root()) {
 			return JobStatus::Failed(JobFailure::UnknownDataset);
 		}
+		if job.kind != JobKind::Evaluate {
+			// Disputes: what the node's service builds, built the same way.
+			let output = crate::evidence::dispute_output(
+				job.kind,
+				&model.encode(),
+				model,
+				&dataset(),
+				&job.seed,
+				job.samples,
+			);
+			return output.map_or_else(JobStatus::Failed, JobStatus::Done);
+		}
 		let result = evaluate(model, job.seed);
 		let leaves: Vec<(H256, u32)> =
 			result.leaves.iter().zip(&result.scores).map(|(l, s)| (H256(*l), *s)).collect();
-		JobStatus::Done(match job.kind {
-			JobKind::Evaluate => JobOutput::Evaluated(EvaluatedOutput {
-				result_root: H256(result.root),
-				total: result.total,
-				leaves,
-				backend: b"reference".to_vec(),
-				device: b"test".to_vec(),
-			}),
-			JobKind::Evidence { position } => JobOutput::Evidence(Evidence {
-				evidence: tests::evidence(result.indices[position as usize], model),
-				leaf: leaves[position as usize],
-			}),
-		})
+		JobStatus::Done(JobOutput::Evaluated(EvaluatedOutput {
+			result_root: H256(result.root),
+			total: result.total,
+			leaves,
+			backend: b"reference".to_vec(),
+			device: b"test".to_vec(),
+		}))
 	}
 }
 
@@ -521,4 +527,110 @@ fn model_urls_are_plain_http_to_the_served_endpoint() {
 	let mut https = v4;
 	https.protocol = Protocol::Https;
 	assert_eq!(offchain::model_url(&https, &root), None);
+}
+
+#[test]
+fn over_a_large_model_the_auditors_node_traces_bisects_and_brings_the_narrowed_evidence() {
+	use crate::narrowing_tests::{
+		disputed_index, large_model, large_network, leaves_with, trace_of, Claimed,
+	};
+	let evaluator = Arc::new(
+		ReferenceEvaluator::default()
+			.with_model(M0_UID, large_model())
+			.with_model(M1_UID, model(2)),
+	);
+	let (mut ext, pool) = offchain_ext(Some(evaluator.clone()));
+	ext.execute_with(|| {
+		let netuid = large_network();
+		MockSubnets::serve(netuid, M0_UID, port(M0_UID));
+		MockSubnets::serve(netuid, M1_UID, port(M1_UID));
+		let model = large_model();
+		// V0 forges by hand: output 3 of hidden layer 1 of the sample at position 5 is off.
+		let position = 5;
+		let index = disputed_index(netuid, position);
+		let honest = Claimed::honest(&model, index);
+		let wrong = honest.activations[1][3].wrapping_add(120);
+		let forged = Claimed::tampered(&model, index, (1, 3, wrong));
+		let forged_leaves = leaves_with(netuid, position, &forged);
+		let honest_leaves = leaves_with(netuid, position, &honest);
+		assert_ne!(forged_leaves, honest_leaves);
+		let (id, auditor) = audited(netuid, V0, claimed(&forged_leaves));
+		UintAuthorityId::set_all_keys([auditor]);
+
+		// The auditor's node answers the audit and reveals its leaves; V0 reveals by hand.
+		// One block: the node's worker runs and what it sent is included.
+		let step = |pool: &Arc<parking_lot::RwLock<PoolState>>| -> Vec<&'static str> {
+			run_blocks(1);
+			let sent = run_worker(pool);
+			let names = sent
+				.iter()
+				.map(|(signer, call)| {
+					assert_eq!(*signer, auditor, "only the auditor's key is on this node");
+					offchain::call_name(call)
+				})
+				.collect();
+			include(sent);
+			names
+		};
+		let mut sent_by_node: Vec<&'static str> = Vec::new();
+		while !Revealed::<Test>::contains_key(id, Party::Auditor) {
+			assert!(sent_by_node.len() < 4, "the node did not reveal: {sent_by_node:?}");
+			sent_by_node.extend(step(&pool));
+		}
+		assert_ok!(reveal(id, V0, &forged_leaves));
+		assert!(matches!(
+			Disputes::<Test>::get(id).unwrap().phase,
+			DisputePhase::Tracing { position: 5, .. }
+		));
+
+		// The node traces the sample; V0 traces its forgery: they differ at layer 1.
+		while !Claims::<Test>::contains_key(id, Party::Auditor) {
+			assert!(sent_by_node.len() < 6, "the node did not trace: {sent_by_node:?}");
+			sent_by_node.extend(step(&pool));
+		}
+		assert!(matches!(Claims::<Test>::get(id, Party::Auditor), Some(Claim::Trace { .. })));
+		assert_ok!(Evaluations::reveal_trace(
+			RuntimeOrigin::signed(V0),
+			id,
+			Box::new(trace_of(&model, index, &forged.activations))
+		));
+		assert!(matches!(
+			Disputes::<Test>::get(id).unwrap().phase,
+			DisputePhase::Bisecting { layer: LayerDispute { layer: 1, .. }, .. }
+		));
+
+		// V0 reveals its layer; the node reveals its own, then brings the evidence of element
+		// 3: the forger is slashed.
+		assert_ok!(Evaluations::reveal_layer(
+			RuntimeOrigin::signed(V0),
+			id,
+			BoundedVec::truncate_from(forged.activations[1].clone())
+		));
+		for _ in 0..6 {
+			if !Disputes::<Test>::contains_key(id) {
+				break;
+			}
+			sent_by_node.extend(step(&pool));
+		}
+		assert_eq!(
+			sent_by_node,
+			["submit_audit", "reveal_leaves", "reveal_trace", "reveal_layer", "resolve_narrowed"]
+		);
+		let kinds: Vec<JobKind> = evaluator.queued().iter().map(|job| job.kind).collect();
+		assert!(kinds.contains(&JobKind::Trace { position: 5 }));
+		assert!(kinds.contains(&JobKind::LayerOutputs { position: 5, layer: 1 }));
+		assert!(kinds.contains(&JobKind::Narrowed { position: 5, element: Some((1, 3)) }));
+		assert!(matches!(
+			settlement(),
+			Event::DisputeSettled {
+				verdict: Verdict::Narrowed,
+				validator_slashed: SLASH,
+				auditor_slashed: 0,
+				..
+			}
+		));
+		assert_eq!(MockStake::total_stake(&V0), STAKE - SLASH);
+		assert_eq!(MockStake::free(coldkey(auditor)), SLASH / 2);
+		Evaluations::do_try_state().unwrap();
+	});
 }

@@ -10,7 +10,7 @@ use polkadot_sdk::{
 	sp_core::H256,
 	sp_runtime::{DispatchError, DispatchResult, Perbill},
 };
-use verity_evaluator::{merkle, EvaluationResult, Model};
+use verity_evaluator::{EvaluationResult, Model};
 use verity_primitives::{
 	evaluations::{Attestation, Evaluation, EvaluationOutcome, RefereeEvidence, RevealedLeaf},
 	subnets::{EvaluationMode, NetUid, Uid},
@@ -143,18 +143,8 @@ pub(crate) fn reveal(id: AuditId, who: AccountId, leaves: &[RevealedLeaf]) -> Di
 
 /// The referee's evidence for dataset sample `index` and `model`.
 pub(crate) fn evidence(index: u32, model: &Model) -> RefereeEvidence {
-	let dataset = dataset();
-	let header_proof = merkle::prove(&dataset.leaf_hashes(), 0).unwrap();
-	let sample_proof = dataset.prove_sample(index).unwrap();
-	let siblings = |proof: merkle::MerkleProof| {
-		BoundedVec::truncate_from(proof.siblings.into_iter().map(H256).collect::<Vec<_>>())
-	};
 	RefereeEvidence {
-		dataset_header: dataset.header().try_into().unwrap(),
-		header_proof: siblings(header_proof),
-		label: dataset.label(index).unwrap(),
-		sample: BoundedVec::truncate_from(dataset.sample(index).unwrap().to_vec()),
-		sample_proof: siblings(sample_proof),
+		dataset: crate::evidence::dataset_sample(&dataset(), index).unwrap(),
 		model: BoundedVec::truncate_from(model.encode()),
 	}
 }
@@ -720,7 +710,7 @@ fn a_validator_that_never_answers_a_dispute_loses() {
 }
 
 #[test]
-fn when_nobody_brings_the_evidence_both_lose_unless_the_referee_cannot_run_the_model() {
+fn when_nobody_brings_the_evidence_both_lose() {
 	ExtBuilder.build_and_execute(|| {
 		let netuid = network();
 		let honest_leaves = leaves(&honest(netuid, V0, M0_UID));
@@ -738,19 +728,6 @@ fn when_nobody_brings_the_evidence_both_lose_unless_the_referee_cannot_run_the_m
 			}
 		));
 		assert_eq!(MockStake::total_stake(&auditor), STAKE - SLASH);
-
-		// A model above the referee's bound: void.
-		MockScoring::end_epoch(netuid);
-		let honest_leaves = leaves(&honest(netuid, V0, M0_UID));
-		let forged = flipped(&honest_leaves, 1, 4);
-		let (id, _) = dispute(netuid, claimed(&forged), &forged, &honest_leaves);
-		Disputes::<Test>::mutate(id, |dispute| {
-			dispute.as_mut().unwrap().audit.record.model_size =
-				u64::from(verity_primitives::evaluations::MAX_REFEREE_MODEL_BYTES) + 1
-		});
-		run_blocks(parameters().referee_window.into());
-		assert_eq!(settlement(), Event::DisputeVoid { id });
-		assert_eq!(MockStake::total_stake(&V0), STAKE - SLASH);
 	});
 }
 
@@ -797,19 +774,19 @@ fn the_referee_refuses_bad_evidence() {
 
 		assert_noop!(resolve(id + 1, good.clone()), Error::<Test>::UnknownDispute);
 		let mut header = good.clone();
-		header.dataset_header[8] ^= 1;
+		header.dataset.dataset_header[8] ^= 1;
 		assert_noop!(resolve(id, header), Error::<Test>::BadDatasetHeader);
 		let mut header_proof = good.clone();
-		header_proof.header_proof[0] = H256::zero();
+		header_proof.dataset.header_proof[0] = H256::zero();
 		assert_noop!(resolve(id, header_proof), Error::<Test>::BadDatasetHeader);
 		// Another sample than the one the seed draws.
 		let other = evidence((index + 1) % 40, &model(1));
 		assert_noop!(resolve(id, other), Error::<Test>::BadSample);
 		let mut label = good.clone();
-		label.label = (label.label + 1) % 3;
+		label.dataset.label = (label.dataset.label + 1) % 3;
 		assert_noop!(resolve(id, label), Error::<Test>::BadSample);
 		let mut short = good.clone();
-		short.sample = BoundedVec::truncate_from(vec![0; 3]);
+		short.dataset.sample = BoundedVec::truncate_from(vec![0; 3]);
 		assert_noop!(resolve(id, short), Error::<Test>::BadSample);
 		assert_noop!(resolve(id, evidence(index, &model(2))), Error::<Test>::ModelRootMismatch);
 		let mut garbage = good.clone();

@@ -21,6 +21,9 @@ pub trait WeightInfo {
 	fn submit_audit_mismatch() -> Weight;
 	fn reveal_leaves(k: u32, ) -> Weight;
 	fn resolve_dispute(b: u32, ) -> Weight;
+	fn reveal_trace() -> Weight;
+	fn reveal_layer() -> Weight;
+	fn resolve_narrowed() -> Weight;
 	fn expire_audit() -> Weight;
 	fn expire_dispute() -> Weight;
 	fn on_epoch() -> Weight;
@@ -67,6 +70,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(200_000, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn reveal_trace() -> Weight {
+		Weight::from_parts(500_000_000, 40_000)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	fn reveal_layer() -> Weight {
+		Weight::from_parts(500_000_000, 40_000)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	fn resolve_narrowed() -> Weight {
+		Weight::from_parts(2_000_000_000, 50_000)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	fn expire_audit() -> Weight {
 		Weight::from_parts(50_000_000, 10_000)
@@ -121,6 +139,15 @@ impl WeightInfo for () {
 		Weight::from_parts(2_000_000_000, 50_000)
 			.saturating_add(Weight::from_parts(200_000, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+	}
+	fn reveal_trace() -> Weight {
+		Weight::from_parts(500_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(4, 4))
+	}
+	fn reveal_layer() -> Weight {
+		Weight::from_parts(500_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(4, 4))
+	}
+	fn resolve_narrowed() -> Weight {
+		Weight::from_parts(2_000_000_000, 50_000).saturating_add(RocksDbWeight::get().reads_writes(3, 5))
 	}
 	fn expire_audit() -> Weight {
 		Weight::from_parts(50_000_000, 10_000).saturating_add(RocksDbWeight::get().reads_writes(1, 1))

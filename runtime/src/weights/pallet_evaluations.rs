@@ -225,6 +225,22 @@ impl<T: frame_system::Config> pallet_evaluations::WeightInfo for WeightInfo<T> {
 			.saturating_add(T::DbWeight::get().reads(14))
 			.saturating_add(T::DbWeight::get().writes(13))
 	}
+	// PLACEHOLDER until scripts/bench-pallets.sh measures these.
+	fn reveal_trace() -> Weight {
+		Weight::from_parts(500_000_000, 40_000)
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(4))
+	}
+	fn reveal_layer() -> Weight {
+		Weight::from_parts(500_000_000, 40_000)
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(4))
+	}
+	fn resolve_narrowed() -> Weight {
+		Weight::from_parts(2_000_000_000, 50_000)
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(5))
+	}
 	/// Storage: `Evaluations::Deadlines` (r:1 w:1)
 	/// Proof: `Evaluations::Deadlines` (`max_values`: None, `max_size`: Some(4622), added: 7097, mode: `MaxEncodedLen`)
 	/// Storage: `Evaluations::Audits` (r:1 w:1)

@@ -8,7 +8,7 @@ use polkadot_sdk::{
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::Perbill,
 };
-use verity_evaluator::{Activation, Dataset, Layer, Model, Requantization};
+use verity_evaluator::{reference, Activation, Dataset, Layer, Model, Requantization};
 use verity_primitives::subnets::{EvaluationMode, Hyperparameter, NetUid};
 use verity_runtime::{
 	BlockNumber, Emissions, Evaluations, Runtime, RuntimeOrigin, Scoring, Subnets, System,
@@ -34,6 +34,41 @@ pub fn model() -> Model {
 	let layer = Layer::new(4, 3, weights, vec![0, 3, -2], requantization, Activation::Relu)
 		.expect("a valid layer");
 	Model::new(1, 4, vec![layer]).expect("a valid model")
+}
+
+/// A model of 4 → 16 384 → 16 → 3 over [`dataset`]'s samples: above the referee's bound, so
+/// that a dispute over it is narrowed.
+pub fn large_model() -> Model {
+	let dense = |inputs: u32, outputs: u32, shift: u32| {
+		let weights = (0..inputs * outputs).map(|i| (i % 13) as i8 - 6).collect();
+		let biases = (0..outputs).map(|o| (o % 5) as i32 * 40).collect();
+		let requantization = Requantization::new(1 << 30, shift).expect("valid requantization");
+		Layer::new(inputs, outputs, weights, biases, requantization, Activation::Relu)
+			.expect("a valid layer")
+	};
+	Model::new(1, 4, vec![dense(4, 16_384, 2), dense(16_384, 16, 13), dense(16, 3, 4)])
+		.expect("a valid model")
+}
+
+/// Every layer's outputs of `input` through `model`, with output `element` of layer `layer`
+/// replaced by `value` and the later layers computed from it: how a validator that went wrong
+/// there computes the sample.
+pub fn tampered_activations(
+	model: &Model,
+	input: &[u8],
+	(layer, element, value): (usize, usize, u8),
+) -> Vec<Vec<u8>> {
+	let mut outputs: Vec<Vec<u8>> = Vec::new();
+	for (at, dense) in model.layers().iter().enumerate() {
+		let previous = outputs.last().map_or(input, Vec::as_slice);
+		let mut next = vec![0u8; dense.output_size() as usize];
+		reference::infer_layer(dense, previous, &mut next, at as u32).expect("fits");
+		if at == layer {
+			*next.get_mut(element).expect("the layer has the element") = value;
+		}
+		outputs.push(next);
+	}
+	outputs
 }
 
 /// Runs blocks up to `n` with the hooks of scoring, emissions and evaluations; records each
