@@ -557,7 +557,7 @@ impl<T: Config> Pallet<T> {
 				}
 				DisputePhase::Refereeing { position, validator_leaf, auditor_leaf } => {
 					let ours = pick(party, validator_leaf, auditor_leaf);
-					let key = storage_key((b"evidence", id));
+					let key = storage_key((b"evidence", id, party));
 					let kind = JobKind::Evidence { position };
 					let Some(evidence) =
 						Self::prepared(now, &key, kind, audit, |output| match output {
@@ -579,7 +579,7 @@ impl<T: Config> Pallet<T> {
 						continue;
 					}
 					let ours = pick(party, validator_leaf, auditor_leaf);
-					let key = storage_key((b"trace", id));
+					let key = storage_key((b"trace", id, party));
 					let kind = JobKind::Trace { position };
 					let Some(trace) =
 						Self::prepared(now, &key, kind, audit, |output| match output {
@@ -601,7 +601,7 @@ impl<T: Config> Pallet<T> {
 						continue;
 					}
 					let ours = pick(party, layer.validator_hash, layer.auditor_hash);
-					let key = storage_key((b"layer", id));
+					let key = storage_key((b"layer", id, party));
 					let kind =
 						JobKind::LayerOutputs { position: narrowing.position, layer: layer.layer };
 					let Some(outputs) =
@@ -628,7 +628,7 @@ impl<T: Config> Pallet<T> {
 					let value = element.map(|disputed| {
 						pick(party, disputed.validator_value, disputed.auditor_value)
 					});
-					let key = storage_key((b"narrowed", id));
+					let key = storage_key((b"narrowed", id, party));
 					let kind = JobKind::Narrowed {
 						position: narrowing.position,
 						element: element.map(|disputed| (disputed.layer.layer, disputed.element)),
