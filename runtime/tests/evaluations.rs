@@ -220,7 +220,6 @@ fn a_forged_evaluation_is_audited_disputed_refereed_and_slashed() {
 	dev_chain().execute_with(|| {
 		let net = network();
 		let params = verity_runtime::genesis_config_presets::dev_evaluation_parameters();
-		let (charlie, dave) = (account(Sr25519Keyring::Charlie), account(Sr25519Keyring::Dave));
 		let honest = leaves(&evaluate(&net, &net.validators[0]));
 		// Validator 0 claims a different output for its fourth sample.
 		let mut forged = honest.clone();
@@ -269,25 +268,13 @@ fn a_forged_evaluation_is_audited_disputed_refereed_and_slashed() {
 			model: BoundedVec::truncate_from(model().encode()),
 		};
 
-		let stake_before = Stake::total_stake_of(&net.validators[0]);
-		let auditor_stake = Stake::total_stake_of(&net.validators[1]);
-		let dave_before = Balances::free_balance(&dave);
-		let charlie_before = Balances::free_balance(&charlie);
-		let burned_before = Emissions::emissions_view().burned;
-		assert_ok!(Evaluations::resolve_dispute(
-			RuntimeOrigin::signed(account(Sr25519Keyring::Eve)),
-			id,
-			Box::new(evidence)
-		));
-
-		let slash = params.slash_fraction * stake_before;
-		assert_eq!(slash, 60 * VRT);
-		let reward = params.honest_share * slash;
-		assert_eq!(Stake::total_stake_of(&net.validators[0]), stake_before - slash);
-		assert_eq!(Stake::total_stake_of(&net.validators[1]), auditor_stake);
-		assert_eq!(Balances::free_balance(&dave), dave_before + reward);
-		assert_eq!(Balances::free_balance(&charlie), charlie_before);
-		assert_eq!(Emissions::emissions_view().burned, burned_before + (slash - reward));
+		forger_slashed_to_the_planck(&net, || {
+			assert_ok!(Evaluations::resolve_dispute(
+				RuntimeOrigin::signed(account(Sr25519Keyring::Eve)),
+				id,
+				Box::new(evidence)
+			));
+		});
 		assert!(pallet_evaluations::Disputes::<verity_runtime::Runtime>::get(id).is_none());
 		assert_issuance_accounted();
 	});
@@ -365,25 +352,39 @@ fn a_forged_evaluation_of_a_large_model_is_narrowed_to_one_element_and_slashed()
 			dataset: evidence::dataset_sample(&data, index).expect("sample"),
 			element: evidence::element_evidence(&large, 1, 7, &right[0]),
 		};
-		let stake_before = Stake::total_stake_of(&validator);
-		let auditor_stake = Stake::total_stake_of(&auditor);
-		let dave_before = Balances::free_balance(account(Sr25519Keyring::Dave));
-		let burned_before = Emissions::emissions_view().burned;
-		assert_ok!(Evaluations::resolve_narrowed(
-			RuntimeOrigin::signed(account(Sr25519Keyring::Eve)),
-			id,
-			Box::new(evidence)
-		));
-		let slash = params.slash_fraction * stake_before;
-		assert_eq!(slash, 60 * VRT);
-		let reward = params.honest_share * slash;
-		assert_eq!(Stake::total_stake_of(&validator), stake_before - slash);
-		assert_eq!(Stake::total_stake_of(&auditor), auditor_stake);
-		assert_eq!(Balances::free_balance(account(Sr25519Keyring::Dave)), dave_before + reward);
-		assert_eq!(Emissions::emissions_view().burned, burned_before + (slash - reward));
+		forger_slashed_to_the_planck(&net, || {
+			assert_ok!(Evaluations::resolve_narrowed(
+				RuntimeOrigin::signed(account(Sr25519Keyring::Eve)),
+				id,
+				Box::new(evidence)
+			));
+		});
 		assert!(Disputes::<Runtime>::get(id).is_none());
 		assert_issuance_accounted();
 	});
+}
+
+/// Runs `resolve`, after which validator 0 (the forger, 600 VRT) has lost 10% of its stake,
+/// half of it paid to Dave (the coldkey of validator 1, the honest auditor) and half burned;
+/// validator 1 and Charlie (validator 0's coldkey) are left as they were.
+fn forger_slashed_to_the_planck(net: &Network, resolve: impl FnOnce()) {
+	let params = verity_runtime::genesis_config_presets::dev_evaluation_parameters();
+	let (charlie, dave) = (account(Sr25519Keyring::Charlie), account(Sr25519Keyring::Dave));
+	let stake_before = Stake::total_stake_of(&net.validators[0]);
+	let auditor_stake = Stake::total_stake_of(&net.validators[1]);
+	let dave_before = Balances::free_balance(&dave);
+	let charlie_before = Balances::free_balance(&charlie);
+	let burned_before = Emissions::emissions_view().burned;
+	resolve();
+	let slash = params.slash_fraction * stake_before;
+	assert_eq!(slash, 60 * VRT);
+	let reward = params.honest_share * slash;
+	assert_eq!(Stake::total_stake_of(&net.validators[0]), stake_before - slash);
+	assert_eq!(Stake::total_stake_of(&net.validators[1]), auditor_stake);
+	assert_eq!(Balances::free_balance(&dave), dave_before + reward);
+	assert_eq!(Balances::free_balance(&charlie), charlie_before);
+	assert_eq!(Emissions::emissions_view().burned, burned_before + (slash - reward));
+	assert_issuance_accounted();
 }
 
 /// The result root of revealed leaves, as the pallet computes it.

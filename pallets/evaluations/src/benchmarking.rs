@@ -147,6 +147,39 @@ fn deep_model() -> Result<Model, BenchmarkError> {
 	Model::new(1, SAMPLE_SIZE, layers).map_err(|_| BenchmarkError::Stop("model"))
 }
 
+/// An audit disputed at its last sample, for the referee.
+struct LastSampleDisputed<T: Config> {
+	/// The audit of a 4,096-sample evaluation of a model with this root and size, over
+	/// `dataset`.
+	audit: AuditOf<T>,
+	/// A dataset of 4,096 samples.
+	dataset: Dataset,
+	/// The last position of the evaluation.
+	position: u32,
+	/// The dataset index drawn there.
+	index: u32,
+}
+
+/// The audit of a 4,096-sample evaluation of the model `(model_root, model_size)`, disputed at
+/// its last sample: drawing the sample's index costs the referee the most there.
+fn last_sample_disputed<T: Config>(
+	model_root: H256,
+	model_size: u64,
+) -> Result<LastSampleDisputed<T>, BenchmarkError> {
+	let dataset = dataset(MAX_SAMPLES_LIMIT)?;
+	let dataset_root = H256(dataset.root());
+	let (netuid, hotkeys) =
+		T::BenchmarkHelper::verified_subnet(3, 2, dataset_root, MAX_SAMPLES_LIMIT);
+	let seed = H256::repeat_byte(5);
+	let position = MAX_SAMPLES_LIMIT.saturating_sub(1);
+	let index = crate::evidence::drawn_index(&seed, dataset.sample_count(), position)
+		.ok_or(BenchmarkError::Stop("selection"))?;
+	let mut audit =
+		audit::<T>(netuid, &hotkeys, record(model_root, model_size, seed), MAX_SAMPLES_LIMIT)?;
+	audit.dataset_root = dataset_root;
+	Ok(LastSampleDisputed { audit, dataset, position, index })
+}
+
 /// Narrowing claims of two parties that differ in everything.
 fn narrowing_claims() -> Narrowing {
 	Narrowing {
@@ -338,28 +371,15 @@ mod benchmarks {
 	/// both parties wrong, both slashed.
 	#[benchmark]
 	fn resolve_dispute(b: Linear<1_000, MAX_REFEREE_MODEL_BYTES>) -> Result<(), BenchmarkError> {
-		let dataset = dataset(MAX_SAMPLES_LIMIT)?;
 		let model = model(b)?;
-		let dataset_root = H256(dataset.root());
-		let (netuid, hotkeys) =
-			T::BenchmarkHelper::verified_subnet(3, 2, dataset_root, MAX_SAMPLES_LIMIT);
-		let seed = H256::repeat_byte(5);
-		let position = MAX_SAMPLES_LIMIT.saturating_sub(1);
-		let index = crate::evidence::drawn_index(&seed, dataset.sample_count(), position)
-			.ok_or(BenchmarkError::Stop("selection"))?;
 		let encoded = model.encode();
+		let disputed = last_sample_disputed::<T>(H256(model.root()), encoded.len() as u64)?;
 		let evidence = RefereeEvidence {
-			dataset: crate::evidence::dataset_sample(&dataset, index)
+			dataset: crate::evidence::dataset_sample(&disputed.dataset, disputed.index)
 				.ok_or(BenchmarkError::Stop("sample"))?,
-			model: BoundedVec::truncate_from(encoded.clone()),
+			model: BoundedVec::truncate_from(encoded),
 		};
-		let mut audit = audit::<T>(
-			netuid,
-			&hotkeys,
-			record(H256(model.root()), encoded.len() as u64, seed),
-			MAX_SAMPLES_LIMIT,
-		)?;
-		audit.dataset_root = dataset_root;
+		let (audit, position) = (disputed.audit, disputed.position);
 		let phase = DisputePhase::Refereeing {
 			position,
 			validator_leaf: (H256::zero(), 0),
@@ -472,15 +492,6 @@ mod benchmarks {
 	/// slashed.
 	#[benchmark]
 	fn resolve_narrowed() -> Result<(), BenchmarkError> {
-		let dataset = dataset(MAX_SAMPLES_LIMIT)?;
-		let dataset_root = H256(dataset.root());
-		let (netuid, hotkeys) =
-			T::BenchmarkHelper::verified_subnet(3, 2, dataset_root, MAX_SAMPLES_LIMIT);
-		let seed = H256::repeat_byte(5);
-		let position = MAX_SAMPLES_LIMIT.saturating_sub(1);
-		let index = crate::evidence::drawn_index(&seed, dataset.sample_count(), position)
-			.ok_or(BenchmarkError::Stop("selection"))?;
-
 		// A layer of the widest shape: its last row, its biases and its requantization proven
 		// against a root over as many leaves as such a model has.
 		let width = MAX_LAYER_WIDTH;
@@ -514,8 +525,11 @@ mod benchmarks {
 		let value =
 			narrowing::element_from_parts(&weights, &biases, &requantization, element, &input)
 				.map_err(|_| BenchmarkError::Stop("element"))?;
+		let model_root = H256(merkle::root(&leaves));
+		let above_bound = u64::from(MAX_REFEREE_MODEL_BYTES).saturating_add(1);
+		let disputed = last_sample_disputed::<T>(model_root, above_bound)?;
 		let evidence = NarrowedEvidence {
-			dataset: crate::evidence::dataset_sample(&dataset, index)
+			dataset: crate::evidence::dataset_sample(&disputed.dataset, disputed.index)
 				.ok_or(BenchmarkError::Stop("sample"))?,
 			element: Some(ElementEvidence {
 				input: BoundedVec::truncate_from(input.clone()),
@@ -527,20 +541,13 @@ mod benchmarks {
 				requantization_proof: prove(biases_leaf.saturating_add(1))?,
 			}),
 		};
-		let model_root = H256(merkle::root(&leaves));
-		let mut audit = audit::<T>(
-			netuid,
-			&hotkeys,
-			record(model_root, u64::from(MAX_REFEREE_MODEL_BYTES).saturating_add(1), seed),
-			MAX_SAMPLES_LIMIT,
-		)?;
-		audit.dataset_root = dataset_root;
-		let mut narrowing = narrowing_claims();
-		narrowing.position = position;
-		narrowing.model_shape = (SAMPLE_SIZE, CLASSES);
-		narrowing.model_leaves = model_leaves;
+		let (audit, position) = (disputed.audit, disputed.position);
+		let mut claims = narrowing_claims();
+		claims.position = position;
+		claims.model_shape = (SAMPLE_SIZE, CLASSES);
+		claims.model_leaves = model_leaves;
 		let phase = DisputePhase::Narrowed {
-			narrowing,
+			narrowing: claims,
 			element: Some(ElementDispute {
 				layer: LayerDispute {
 					layer: 1,

@@ -63,6 +63,14 @@ pub(crate) struct CheckedSample {
 	pub class_count: u32,
 }
 
+/// The validator's or the auditor's, as `party` is.
+pub(crate) fn of_party<V>(party: Party, validator: V, auditor: V) -> V {
+	match party {
+		Party::Validator => validator,
+		Party::Auditor => auditor,
+	}
+}
+
 /// The other party.
 pub(crate) fn other(party: Party) -> Party {
 	match party {

@@ -19,9 +19,9 @@
 //! `referee_window`, both lose.
 
 use crate::{
-	disputes::{other, proof},
-	AuditId, Claim, Claims, Config, Deadline, DisputePhase, Disputes, ElementDispute, Error, Event,
-	LayerDispute, Narrowing, Pallet, SampleClaim, Verdict,
+	disputes::{of_party, other, proof},
+	AuditId, Claim, Claims, Config, Deadline, DisputeOf, DisputePhase, Disputes, ElementDispute,
+	Error, Event, LayerDispute, Narrowing, Pallet, SampleClaim, Verdict,
 };
 use polkadot_sdk::{
 	frame_support::{ensure, BoundedVec},
@@ -37,6 +37,7 @@ use verity_evaluator::{
 use verity_primitives::{
 	evaluations::{NarrowedEvidence, Party, Trace, MAX_LAYER_WIDTH},
 	traits::NetworkParametersInterface,
+	BlockNumber,
 };
 
 /// `(validator's, auditor's)` from this party's and the other's.
@@ -50,7 +51,7 @@ fn ordered<V>(party: Party, ours: V, theirs: V) -> (V, V) {
 impl<T: Config> Pallet<T> {
 	/// `reveal_trace` once the origin is checked.
 	pub(crate) fn do_reveal_trace(who: T::AccountId, id: AuditId, trace: &Trace) -> DispatchResult {
-		let mut dispute = Disputes::<T>::get(id).ok_or(Error::<T>::UnknownDispute)?;
+		let dispute = Disputes::<T>::get(id).ok_or(Error::<T>::UnknownDispute)?;
 		let DisputePhase::Tracing { position, validator_leaf, auditor_leaf } = dispute.phase else {
 			return Err(Error::<T>::NotTracing.into());
 		};
@@ -72,10 +73,7 @@ impl<T: Config> Pallet<T> {
 			trace.layers.len() == header.layers.len() && trace.logits.len() == output_size as usize,
 			Error::<T>::WrongTraceLength
 		);
-		let (hash, score) = match party {
-			Party::Validator => validator_leaf,
-			Party::Auditor => auditor_leaf,
-		};
+		let (hash, score) = of_party(party, validator_leaf, auditor_leaf);
 		let logits_hash = H256(narrowing::activations_hash(&trace.logits));
 		let leaf = result::leaf_hash(trace.index, &trace.sample_hash.0, &trace.logits, score);
 		ensure!(
@@ -131,15 +129,7 @@ impl<T: Config> Pallet<T> {
 				(DisputePhase::Bisecting { narrowing, layer: disputed }, params.reveal_window)
 			}
 		};
-		let deadline =
-			Self::schedule_deadline(Self::blocks_from_now(window), Deadline::Dispute(id))?;
-		dispute.phase = phase;
-		dispute.deadline = deadline;
-		Disputes::<T>::insert(id, dispute);
-		Claims::<T>::remove(id, other);
-		Self::deposit_event(Event::TraceRevealed { id, party });
-		Self::deposit_awaited(id, &phase, deadline);
-		Ok(())
+		Self::advance(id, dispute, phase, window, Event::TraceRevealed { id, party })
 	}
 
 	/// `reveal_layer` once the origin is checked.
@@ -148,17 +138,14 @@ impl<T: Config> Pallet<T> {
 		id: AuditId,
 		outputs: &BoundedVec<u8, ConstU32<MAX_LAYER_WIDTH>>,
 	) -> DispatchResult {
-		let mut dispute = Disputes::<T>::get(id).ok_or(Error::<T>::UnknownDispute)?;
+		let dispute = Disputes::<T>::get(id).ok_or(Error::<T>::UnknownDispute)?;
 		let DisputePhase::Bisecting { narrowing, layer } = dispute.phase else {
 			return Err(Error::<T>::NotBisecting.into());
 		};
 		let party = Self::party(&dispute, &who)?;
 		ensure!(!Claims::<T>::contains_key(id, party), Error::<T>::AlreadyRevealed);
 		ensure!(outputs.len() == layer.shape.1 as usize, Error::<T>::WrongOutputLength);
-		let traced = match party {
-			Party::Validator => layer.validator_hash,
-			Party::Auditor => layer.auditor_hash,
-		};
+		let traced = of_party(party, layer.validator_hash, layer.auditor_hash);
 		ensure!(
 			H256(narrowing::activations_hash(outputs)) == traced,
 			Error::<T>::OutputsMismatchTrace
@@ -183,23 +170,27 @@ impl<T: Config> Pallet<T> {
 		};
 		let phase = DisputePhase::Narrowed { narrowing, element: Some(element) };
 		let window = T::Parameters::evaluation_parameters().referee_window;
+		Self::advance(id, dispute, phase, window, Event::LayerRevealed { id, party })
+	}
+
+	/// Moves a dispute on to `phase`, due in `window` blocks, once both parties revealed
+	/// (`revealed` reports the second): forgets their claims and reports what is awaited.
+	fn advance(
+		id: AuditId,
+		mut dispute: DisputeOf<T>,
+		phase: DisputePhase,
+		window: BlockNumber,
+		revealed: Event<T>,
+	) -> DispatchResult {
 		let deadline =
 			Self::schedule_deadline(Self::blocks_from_now(window), Deadline::Dispute(id))?;
 		dispute.phase = phase;
 		dispute.deadline = deadline;
 		Disputes::<T>::insert(id, dispute);
-		Claims::<T>::remove(id, other);
-		Self::deposit_event(Event::LayerRevealed { id, party });
-		Self::deposit_awaited(id, &phase, deadline);
-		Ok(())
-	}
-
-	/// Reports what a narrowing dispute awaits next.
-	fn deposit_awaited(
-		id: AuditId,
-		phase: &DisputePhase,
-		deadline: polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor<T>,
-	) {
+		for party in [Party::Validator, Party::Auditor] {
+			Claims::<T>::remove(id, party);
+		}
+		Self::deposit_event(revealed);
 		match phase {
 			DisputePhase::Bisecting { layer, .. } => {
 				Self::deposit_event(Event::LayerAwaited { id, layer: layer.layer, deadline })
@@ -213,6 +204,7 @@ impl<T: Config> Pallet<T> {
 			}
 			_ => {}
 		}
+		Ok(())
 	}
 
 	/// `resolve_narrowed`: the referee of a narrowed dispute (see the module docs).

@@ -31,8 +31,8 @@
 //! The hotkey pays the transaction fees: it needs a free balance.
 
 use crate::{
-	AuditId, AuditOf, Audits, Call, Claims, Config, DisputeOf, DisputePhase, Disputes, EpochSeeds,
-	Evaluated, Pallet, Revealed, MAX_EVALUATIONS_PER_BATCH, UID_BITMAP_WORDS,
+	disputes::of_party, AuditId, AuditOf, Audits, Call, Claims, Config, DisputeOf, DisputePhase,
+	Disputes, EpochSeeds, Evaluated, Pallet, Revealed, MAX_EVALUATIONS_PER_BATCH, UID_BITMAP_WORDS,
 };
 use alloc::{boxed::Box, format, string::String, vec::Vec};
 use codec::{Decode, Encode};
@@ -556,7 +556,7 @@ impl<T: Config> Pallet<T> {
 					Call::reveal_leaves { id, leaves }
 				}
 				DisputePhase::Refereeing { position, validator_leaf, auditor_leaf } => {
-					let ours = pick(party, validator_leaf, auditor_leaf);
+					let ours = of_party(party, validator_leaf, auditor_leaf);
 					let key = storage_key((b"evidence", id, party));
 					let kind = JobKind::Evidence { position };
 					let Some(evidence) =
@@ -578,7 +578,7 @@ impl<T: Config> Pallet<T> {
 					if Claims::<T>::contains_key(id, party) {
 						continue;
 					}
-					let ours = pick(party, validator_leaf, auditor_leaf);
+					let ours = of_party(party, validator_leaf, auditor_leaf);
 					let key = storage_key((b"trace", id, party));
 					let kind = JobKind::Trace { position };
 					let Some(trace) =
@@ -600,7 +600,7 @@ impl<T: Config> Pallet<T> {
 					if Claims::<T>::contains_key(id, party) {
 						continue;
 					}
-					let ours = pick(party, layer.validator_hash, layer.auditor_hash);
+					let ours = of_party(party, layer.validator_hash, layer.auditor_hash);
 					let key = storage_key((b"layer", id, party));
 					let kind =
 						JobKind::LayerOutputs { position: narrowing.position, layer: layer.layer };
@@ -624,9 +624,9 @@ impl<T: Config> Pallet<T> {
 					Call::reveal_layer { id, outputs }
 				}
 				DisputePhase::Narrowed { narrowing, element } => {
-					let claim = pick(party, narrowing.validator, narrowing.auditor);
+					let claim = of_party(party, narrowing.validator, narrowing.auditor);
 					let value = element.map(|disputed| {
-						pick(party, disputed.validator_value, disputed.auditor_value)
+						of_party(party, disputed.validator_value, disputed.auditor_value)
 					});
 					let key = storage_key((b"narrowed", id, party));
 					let kind = JobKind::Narrowed {
@@ -723,14 +723,6 @@ impl<T: Config> Pallet<T> {
 const DISAGREES: &str = "the evaluator's reference disagrees with this party's claim";
 /// A job answered with another kind of output than it was queued for.
 const UNEXPECTED: &str = "the evaluator answered another kind of job";
-
-/// The validator's or the auditor's, as `party` is.
-fn pick<V>(party: Party, validator: V, auditor: V) -> V {
-	match party {
-		Party::Validator => validator,
-		Party::Auditor => auditor,
-	}
-}
 
 /// The call's name, for logs.
 pub fn call_name<T: Config>(call: &Call<T>) -> &'static str {
