@@ -11,8 +11,8 @@ mod common;
 
 use common::{
 	evaluations::{
-		dataset, large_model, model, run_to_block, tampered_activations, verified_subnet, SAMPLES,
-		TEMPO,
+		dataset, honest_evaluation, large_model, model, revealed_root as pallet_evaluations_root,
+		run_to_block, verified_subnet, Forgery, SAMPLES, TEMPO,
 	},
 	genesis_of,
 };
@@ -21,7 +21,7 @@ use polkadot_sdk::{
 	frame_support::assert_ok, sp_core::H256, sp_io::TestExternalities, sp_keyring::Sr25519Keyring,
 	sp_runtime::BoundedVec,
 };
-use verity_evaluator::{merkle, narrowing, result, EvaluationResult, Model, ReferenceBackend};
+use verity_evaluator::{EvaluationResult, Model, ReferenceBackend};
 use verity_primitives::{
 	evaluations::{
 		Attestation, Evaluation, EvaluationOutcome, EvaluationParameters, NarrowedEvidence,
@@ -105,22 +105,7 @@ fn evaluate(net: &Network, validator: &AccountId) -> EvaluationResult {
 
 /// `validator`'s honest evaluation of the miner's `committed` model in the current epoch.
 fn evaluate_with(net: &Network, validator: &AccountId, committed: &Model) -> EvaluationResult {
-	use verity_primitives::traits::ScoringInterface;
-	let epoch = Scoring::epoch_index(net.netuid);
-	let seed = pallet_evaluations::EpochSeeds::<verity_runtime::Runtime>::get(net.netuid, epoch)
-		.expect("the epoch is seeded");
-	let sample_seed =
-		Evaluations::sample_seed(&seed.randomness, net.netuid, epoch, &net.miner, validator);
-	let dataset = dataset();
-	verity_evaluator::evaluate(
-		&ReferenceBackend,
-		committed,
-		&dataset,
-		0..dataset.sample_count(),
-		&sample_seed.0,
-		SAMPLES,
-	)
-	.expect("the model fits the dataset")
+	honest_evaluation(net.netuid, &net.miner, validator, committed)
 }
 
 fn leaves(result: &EvaluationResult) -> Vec<RevealedLeaf> {
@@ -291,24 +276,15 @@ fn a_forged_evaluation_of_a_large_model_is_narrowed_to_one_element_and_slashed()
 		let params = verity_runtime::genesis_config_presets::dev_evaluation_parameters();
 		let (validator, auditor) = (net.validators[0].clone(), net.validators[1].clone());
 		let data = dataset();
-		let honest_result = evaluate_with(&net, &validator, &large);
-		let honest = leaves(&honest_result);
 		// Validator 0 got output 7 of the hidden layer 1 of its fourth sample wrong, and carried
 		// the error on to the logits.
 		let position = 3;
-		let index = honest_result.indices[position];
-		let sample = data.sample(index).expect("sample");
-		let right = narrowing::activations(&large, sample).expect("fits");
-		let wrong = tampered_activations(&large, sample, (1, 7, right[1][7] ^ 0x40));
-		let label = data.label(index).expect("label");
-		let sample_hash = data.sample_hash(index).expect("hash");
-		let logits = wrong.last().expect("logits");
-		let score = result::score(logits, label);
-		let mut forged = honest.clone();
-		forged[position] = (H256(result::leaf_hash(index, &sample_hash, logits, score)), score);
-		assert_ne!(forged, honest, "the forgery reaches the leaf");
-		let total = forged.iter().map(|(_, s)| s).sum();
-		submit(&net, &validator, total, pallet_evaluations_root(&forged));
+		let forgery =
+			Forgery::at(&large, &evaluate_with(&net, &validator, &large), position, (1, 7));
+		let Forgery { index, right, wrong, .. } = &forgery;
+		let index = *index;
+		let (forged, honest) = (forgery.leaves.clone(), forgery.honest.clone());
+		submit(&net, &validator, forgery.score(), pallet_evaluations_root(&forged));
 		System::reset_events();
 		run_to_block(System::block_number() + BlockNumber::from(params.audit_delay));
 		let (id, assigned) = assigned_audit();
@@ -333,15 +309,15 @@ fn a_forged_evaluation_of_a_large_model_is_narrowed_to_one_element_and_slashed()
 		assert!(matches!(phase(), DisputePhase::Tracing { position: 3, .. }));
 
 		// Traces: they first differ at layer 1; then that layer's outputs, at element 7.
-		let forged_trace =
-			evidence::trace_of(&large, index, H256(sample_hash), &wrong).expect("trace");
+		let sample_hash = H256(data.sample_hash(index).expect("hash"));
+		let forged_trace = evidence::trace_of(&large, index, sample_hash, wrong).expect("trace");
 		let honest_trace = evidence::trace(&large, &data, index).expect("trace");
 		assert_ok!(Evaluations::reveal_trace(signed(&validator), id, Box::new(forged_trace)));
 		assert_ok!(Evaluations::reveal_trace(signed(&auditor), id, Box::new(honest_trace)));
 		assert!(matches!(phase(), DisputePhase::Bisecting { layer, .. } if layer.layer == 1));
 		let outputs = |activations: &[Vec<u8>]| BoundedVec::truncate_from(activations[1].clone());
-		assert_ok!(Evaluations::reveal_layer(signed(&validator), id, outputs(&wrong)));
-		assert_ok!(Evaluations::reveal_layer(signed(&auditor), id, outputs(&right)));
+		assert_ok!(Evaluations::reveal_layer(signed(&validator), id, outputs(wrong)));
+		assert_ok!(Evaluations::reveal_layer(signed(&auditor), id, outputs(right)));
 		let DisputePhase::Narrowed { element: Some(disputed), .. } = phase() else {
 			panic!("not narrowed to an element");
 		};
@@ -385,11 +361,4 @@ fn forger_slashed_to_the_planck(net: &Network, resolve: impl FnOnce()) {
 	assert_eq!(Balances::free_balance(&charlie), charlie_before);
 	assert_eq!(Emissions::emissions_view().burned, burned_before + (slash - reward));
 	assert_issuance_accounted();
-}
-
-/// The result root of revealed leaves, as the pallet computes it.
-fn pallet_evaluations_root(leaves: &[RevealedLeaf]) -> H256 {
-	let hashes: Vec<merkle::Hash> = leaves.iter().map(|(hash, _)| hash.0).collect();
-	let total = leaves.iter().map(|(_, score)| score).sum();
-	H256(verity_evaluator::result::result_root(&merkle::root(&hashes), total, leaves.len() as u32))
 }

@@ -3,7 +3,9 @@
 //! this machine, the dataset loaded from a directory, the CPU backend, and transactions signed
 //! by the runtime's `CreateSignedTransaction`, whose signatures are checked before they are
 //! dispatched. Two validators evaluate the miner from their "nodes", each audits the other,
-//! and both are rewarded to the planck.
+//! and both are rewarded to the planck; and over a model above the referee's bound, an
+//! auditor's node audits a forgery, traces, bisects and brings the narrowed evidence, and the
+//! forger is slashed to the planck.
 
 // Test code: a broken step should fail loudly.
 #![allow(
@@ -17,9 +19,13 @@ mod common;
 
 use codec::{Decode, Encode};
 use common::{
-	evaluations::{dataset, model, run_to_block, verified_subnet, TEMPO},
+	evaluations::{
+		dataset, honest_evaluation, large_model, model, revealed_root, run_to_block,
+		verified_subnet, Forgery, TEMPO,
+	},
 	genesis_of,
 };
+use pallet_evaluations::{Claims, DisputePhase, Disputes, Revealed};
 use polkadot_sdk::{
 	frame_support::{
 		assert_ok,
@@ -38,7 +44,7 @@ use polkadot_sdk::{
 	sp_runtime::{
 		generic::Preamble,
 		traits::{IdentifyAccount, Verify},
-		MultiAddress, MultiSigner,
+		BoundedVec, MultiAddress, MultiSigner,
 	},
 };
 use std::{
@@ -48,16 +54,17 @@ use std::{
 	thread,
 	time::{Duration, Instant},
 };
+use verity_evaluator::Model;
 use verity_evaluator_service::{BackendChoice, Evaluator, ServiceConfig};
 use verity_primitives::{
-	evaluations::{EvaluationOutcome, EVALUATION_KEY_TYPE},
+	evaluations::{Attestation, Evaluation, EvaluationOutcome, Party, EVALUATION_KEY_TYPE},
 	host::EvaluatorExt,
 	subnets::{Endpoint, IpAddress, Protocol},
-	traits::{NetworkParametersInterface, StakeInterface},
+	traits::{NetworkParametersInterface, ScoringInterface, StakeInterface},
 };
 use verity_runtime::{
 	genesis_config_presets::DEVELOPMENT, AccountId, Balances, BlockNumber, Evaluations, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeOrigin, SignedPayload, Stake, Subnets, System,
+	RuntimeCall, RuntimeEvent, RuntimeOrigin, Scoring, SignedPayload, Stake, Subnets, System,
 	UncheckedExtrinsic, VRT,
 };
 
@@ -106,18 +113,26 @@ fn run_worker(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(AccountId, Run
 		.collect()
 }
 
-#[test]
-fn validators_nodes_evaluate_sign_submit_and_audit_each_other() {
-	// The node's side: keys, local storage, pool, and the evaluator service.
+/// A validator's node: a keystore holding the evaluation keys of `seeds`, the off-chain
+/// storage and transaction pool, and the real evaluator service (CPU backend, [`dataset`] in its
+/// dataset directory), over the development genesis. Returns the externalities, the pool and
+/// the keys' accounts.
+fn validator_node(
+	seeds: &[&str],
+) -> (TestExternalities, Arc<parking_lot::RwLock<PoolState>>, Vec<AccountId>) {
 	let keystore = MemoryKeystore::new();
-	let validators: Vec<AccountId> = ["//validator-0", "//validator-1"]
+	let accounts: Vec<AccountId> = seeds
 		.iter()
 		.map(|seed| {
 			let public = keystore.sr25519_generate_new(EVALUATION_KEY_TYPE, Some(seed)).unwrap();
 			MultiSigner::from(public).into_account()
 		})
 		.collect();
-	let dir = std::env::temp_dir().join(format!("verity-runtime-ocw-{}", std::process::id()));
+	let dir = std::env::temp_dir().join(format!(
+		"verity-runtime-ocw-{}-{}",
+		std::process::id(),
+		seeds.join("").len()
+	));
 	std::fs::create_dir_all(&dir).unwrap();
 	std::fs::write(dir.join("test.vrtd"), dataset().encode()).unwrap();
 	let evaluator = Evaluator::start(
@@ -130,7 +145,6 @@ fn validators_nodes_evaluate_sign_submit_and_audit_each_other() {
 		None,
 	)
 	.unwrap();
-	let port = serve_model(model().encode());
 
 	let mut ext: TestExternalities = genesis_of(DEVELOPMENT);
 	let (offchain, _) = TestOffchainExt::new();
@@ -140,56 +154,62 @@ fn validators_nodes_evaluate_sign_submit_and_audit_each_other() {
 	ext.register_extension(TransactionPoolExt::new(pool));
 	ext.register_extension(KeystoreExt::new(keystore));
 	ext.register_extension(EvaluatorExt(Arc::new(evaluator)));
+	(ext, pool_state, accounts)
+}
 
+/// Bob's verified subnet with `validators` (coldkeys Charlie and Dave, 500 VRT of stake and
+/// 10 VRT for fees each) and a miner (coldkey Ferdie) serving `model` from this machine and
+/// committed to it; returns the netuid and the miner's hotkey, after the first epoch.
+fn serving_network(validators: &[AccountId], model: &Model) -> (u16, AccountId) {
+	System::set_block_number(1);
+	let account = |key: Sr25519Keyring| key.to_account_id();
+	let port = serve_model(model.encode());
+	let netuid = verified_subnet();
+	let miner = AccountId::new([7; 32]);
+	let coldkeys = [Sr25519Keyring::Charlie, Sr25519Keyring::Dave];
+	for (coldkey, hotkey) in
+		coldkeys.iter().zip(validators).chain([(&Sr25519Keyring::Ferdie, &miner)])
+	{
+		assert_ok!(Subnets::register(
+			RuntimeOrigin::signed(account(*coldkey)),
+			netuid,
+			hotkey.clone()
+		));
+	}
+	for (coldkey, hotkey) in coldkeys.iter().zip(validators) {
+		assert_ok!(Stake::add_stake(
+			RuntimeOrigin::signed(account(*coldkey)),
+			hotkey.clone(),
+			500 * VRT
+		));
+		// The hotkey pays its transactions' fees.
+		assert_ok!(Balances::transfer_keep_alive(
+			RuntimeOrigin::signed(account(*coldkey)),
+			hotkey.clone().into(),
+			10 * VRT
+		));
+	}
+	assert_ok!(Subnets::serve(
+		RuntimeOrigin::signed(miner.clone()),
+		netuid,
+		Endpoint { ip: IpAddress::V4([127, 0, 0, 1]), port, protocol: Protocol::Http, version: 1 }
+	));
+	assert_ok!(Subnets::commit_model(
+		RuntimeOrigin::signed(miner.clone()),
+		netuid,
+		H256(model.root()),
+		model.encode().len() as u64,
+		1
+	));
+	run_to_block(1 + BlockNumber::from(TEMPO) + 1);
+	(netuid, miner)
+}
+
+#[test]
+fn validators_nodes_evaluate_sign_submit_and_audit_each_other() {
+	let (mut ext, pool_state, validators) = validator_node(&["//validator-0", "//validator-1"]);
 	ext.execute_with(|| {
-		System::set_block_number(1);
-		let account = |key: Sr25519Keyring| key.to_account_id();
-		let netuid = verified_subnet();
-		let miner = AccountId::new([7; 32]);
-		for (coldkey, hotkey) in [
-			(Sr25519Keyring::Charlie, &validators[0]),
-			(Sr25519Keyring::Dave, &validators[1]),
-			(Sr25519Keyring::Ferdie, &miner),
-		] {
-			assert_ok!(Subnets::register(
-				RuntimeOrigin::signed(account(coldkey)),
-				netuid,
-				hotkey.clone()
-			));
-		}
-		for (coldkey, hotkey) in
-			[(Sr25519Keyring::Charlie, &validators[0]), (Sr25519Keyring::Dave, &validators[1])]
-		{
-			assert_ok!(Stake::add_stake(
-				RuntimeOrigin::signed(account(coldkey)),
-				hotkey.clone(),
-				500 * VRT
-			));
-			// The hotkey pays its transactions' fees.
-			assert_ok!(Balances::transfer_keep_alive(
-				RuntimeOrigin::signed(account(coldkey)),
-				hotkey.clone().into(),
-				10 * VRT
-			));
-		}
-		assert_ok!(Subnets::serve(
-			RuntimeOrigin::signed(miner.clone()),
-			netuid,
-			Endpoint {
-				ip: IpAddress::V4([127, 0, 0, 1]),
-				port,
-				protocol: Protocol::Http,
-				version: 1
-			}
-		));
-		assert_ok!(Subnets::commit_model(
-			RuntimeOrigin::signed(miner.clone()),
-			netuid,
-			H256(model().root()),
-			model().encode().len() as u64,
-			1
-		));
-		run_to_block(1 + BlockNumber::from(TEMPO) + 1);
+		serving_network(&validators, &model());
 		System::reset_events();
 		let stakes: Vec<u128> = validators.iter().map(Stake::total_stake).collect();
 
@@ -249,5 +269,123 @@ fn validators_nodes_evaluate_sign_submit_and_audit_each_other() {
 		for (validator, before) in validators.iter().zip(stakes) {
 			assert!(Stake::total_stake(validator) >= before + 2 * reward);
 		}
+	});
+}
+
+#[test]
+fn over_a_large_model_the_auditors_node_narrows_a_forgery_to_one_element() {
+	// The node holds the auditor's key only; the forger submits and answers by hand.
+	let (mut ext, pool_state, keys) = validator_node(&["//auditor"]);
+	ext.execute_with(|| {
+		let forger = AccountId::new([9; 32]);
+		let auditor = keys[0].clone();
+		let large = large_model();
+		let (netuid, miner) = serving_network(&[forger.clone(), auditor.clone()], &large);
+		let honest = honest_evaluation(netuid, &miner, &forger, &large);
+		let forgery = Forgery::at(&large, &honest, 5, (1, 11));
+		let signed = || RuntimeOrigin::signed(forger.clone());
+		assert_ok!(Evaluations::submit_evaluations(
+			signed(),
+			netuid,
+			Scoring::epoch_index(netuid),
+			BoundedVec::truncate_from(vec![Evaluation {
+				miner: 2,
+				outcome: EvaluationOutcome::Evaluated {
+					score: forgery.score(),
+					sealed_root: Evaluations::seal(&revealed_root(&forgery.leaves), &forger),
+				},
+			}]),
+			Attestation {
+				backend: BoundedVec::truncate_from(b"forged".to_vec()),
+				device: BoundedVec::new(),
+				quote: BoundedVec::new(),
+			},
+		));
+		System::reset_events();
+		let dave = Sr25519Keyring::Dave.to_account_id();
+
+		// Block after block the node evaluates, audits the forgery, and answers each phase of
+		// the dispute that follows; the forger answers its own part.
+		let mut sent_by_node = Vec::new();
+		let started = Instant::now();
+		let (settled, stake, dave_before) = loop {
+			assert!(started.elapsed() < Duration::from_secs(120), "stalled: {sent_by_node:?}");
+			// The forger's stake grows with its dividends until the slash takes 10% of it.
+			let (stake, dave_before) = (Stake::total_stake(&forger), Balances::free_balance(&dave));
+			for (signer, call) in run_worker(&pool_state) {
+				assert_eq!(signer, auditor);
+				let RuntimeCall::Evaluations(call) = call else {
+					panic!("not an evaluations call")
+				};
+				sent_by_node.push(pallet_evaluations::offchain::call_name::<Runtime>(&call));
+			}
+			let dispute = Disputes::<Runtime>::iter().find(|(_, d)| d.audit.validator == forger);
+			if let Some((id, dispute)) = dispute {
+				let claimed = |party| Claims::<Runtime>::contains_key(id, party);
+				match dispute.phase {
+					DisputePhase::Revealing
+						if !Revealed::<Runtime>::contains_key(id, Party::Validator) =>
+					{
+						assert_ok!(Evaluations::reveal_leaves(
+							signed(),
+							id,
+							BoundedVec::truncate_from(forgery.leaves.clone())
+						));
+					}
+					DisputePhase::Tracing { .. } if !claimed(Party::Validator) => {
+						let sample_hash = H256(dataset().sample_hash(forgery.index).unwrap());
+						let trace = pallet_evaluations::evidence::trace_of(
+							&large,
+							forgery.index,
+							sample_hash,
+							&forgery.wrong,
+						)
+						.unwrap();
+						assert_ok!(Evaluations::reveal_trace(signed(), id, Box::new(trace)));
+					}
+					DisputePhase::Bisecting { layer, .. } if !claimed(Party::Validator) => {
+						let outputs = forgery.wrong[layer.layer as usize].clone();
+						assert_ok!(Evaluations::reveal_layer(
+							signed(),
+							id,
+							BoundedVec::truncate_from(outputs)
+						));
+					}
+					_ => {}
+				}
+			}
+			let settled = System::events().into_iter().find_map(|record| match record.event {
+				RuntimeEvent::Evaluations(
+					event @ pallet_evaluations::Event::DisputeSettled { .. },
+				) => Some(event),
+				_ => None,
+			});
+			if let Some(settled) = settled {
+				break (settled, stake, dave_before);
+			}
+			thread::sleep(Duration::from_millis(100));
+			run_to_block(System::block_number() + 1);
+		};
+		for call in
+			["submit_audit", "reveal_leaves", "reveal_trace", "reveal_layer", "resolve_narrowed"]
+		{
+			assert!(sent_by_node.contains(&call), "{call} not sent: {sent_by_node:?}");
+		}
+		let pallet_evaluations::Event::DisputeSettled {
+			verdict,
+			validator_slashed,
+			auditor_slashed,
+			rewarded,
+			..
+		} = settled
+		else {
+			unreachable!()
+		};
+		assert_eq!(verdict, pallet_evaluations::Verdict::Narrowed);
+		let slash = stake / 10;
+		assert!(slash >= 50 * VRT);
+		assert_eq!((validator_slashed, auditor_slashed, rewarded), (slash, 0, slash / 2));
+		assert_eq!(Stake::total_stake(&forger), stake - slash);
+		assert_eq!(Balances::free_balance(&dave), dave_before + slash / 2);
 	});
 }

@@ -8,10 +8,18 @@ use polkadot_sdk::{
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::Perbill,
 };
-use verity_evaluator::{reference, Activation, Dataset, Layer, Model, Requantization};
-use verity_primitives::subnets::{EvaluationMode, Hyperparameter, NetUid};
+use verity_evaluator::{
+	merkle, reference, Activation, Dataset, EvaluationResult, Layer, Model, ReferenceBackend,
+	Requantization,
+};
+use verity_primitives::{
+	evaluations::RevealedLeaf,
+	subnets::{EvaluationMode, Hyperparameter, NetUid},
+	traits::ScoringInterface,
+};
 use verity_runtime::{
-	BlockNumber, Emissions, Evaluations, Runtime, RuntimeOrigin, Scoring, Subnets, System,
+	AccountId, BlockNumber, Emissions, Evaluations, Runtime, RuntimeOrigin, Scoring, Subnets,
+	System,
 };
 
 /// The subnet's tempo: the shortest the development bounds allow.
@@ -50,25 +58,64 @@ pub fn large_model() -> Model {
 		.expect("a valid model")
 }
 
-/// Every layer's outputs of `input` through `model`, with output `element` of layer `layer`
-/// replaced by `value` and the later layers computed from it: how a validator that went wrong
-/// there computes the sample.
-pub fn tampered_activations(
-	model: &Model,
-	input: &[u8],
-	(layer, element, value): (usize, usize, u8),
-) -> Vec<Vec<u8>> {
-	let mut outputs: Vec<Vec<u8>> = Vec::new();
-	for (at, dense) in model.layers().iter().enumerate() {
-		let previous = outputs.last().map_or(input, Vec::as_slice);
-		let mut next = vec![0u8; dense.output_size() as usize];
-		reference::infer_layer(dense, previous, &mut next, at as u32).expect("fits");
-		if at == layer {
-			*next.get_mut(element).expect("the layer has the element") = value;
+/// An evaluation honest but for one sample, where output `element` of layer `layer` is off
+/// and the later layers were computed from it.
+pub struct Forgery {
+	/// The leaves revealed for it.
+	pub leaves: Vec<RevealedLeaf>,
+	/// The honest leaves.
+	pub honest: Vec<RevealedLeaf>,
+	/// The disputed sample's dataset index.
+	pub index: u32,
+	/// Every layer's outputs of that sample, right.
+	pub right: Vec<Vec<u8>>,
+	/// Every layer's outputs of that sample, as forged.
+	pub wrong: Vec<Vec<u8>>,
+}
+
+impl Forgery {
+	/// `honest` with the sample at `position` forged at `(layer, element)`.
+	pub fn at(
+		model: &Model,
+		honest: &EvaluationResult,
+		position: usize,
+		(layer, element): (usize, usize),
+	) -> Self {
+		let data = dataset();
+		let index = honest.indices[position];
+		let sample = data.sample(index).expect("sample");
+		let right = verity_evaluator::narrowing::activations(model, sample).expect("fits");
+		let mut wrong: Vec<Vec<u8>> = Vec::new();
+		for (at, dense) in model.layers().iter().enumerate() {
+			let previous = wrong.last().map_or(sample, Vec::as_slice);
+			let mut next = vec![0u8; dense.output_size() as usize];
+			reference::infer_layer(dense, previous, &mut next, at as u32).expect("fits");
+			if at == layer {
+				let value = next.get_mut(element).expect("the layer has the element");
+				*value ^= 0x40;
+			}
+			wrong.push(next);
 		}
-		outputs.push(next);
+		let logits = wrong.last().expect("logits");
+		let score = verity_evaluator::result::score(logits, data.label(index).expect("label"));
+		let sample_hash = data.sample_hash(index).expect("hash");
+		let honest: Vec<RevealedLeaf> = honest
+			.leaves
+			.iter()
+			.zip(&honest.scores)
+			.map(|(leaf, score)| (H256(*leaf), *score))
+			.collect();
+		let mut leaves = honest.clone();
+		leaves[position] =
+			(H256(verity_evaluator::result::leaf_hash(index, &sample_hash, logits, score)), score);
+		assert_ne!(leaves, honest, "the forgery reaches the leaf");
+		Self { leaves, honest, index, right, wrong }
 	}
-	outputs
+
+	/// The forged evaluation's total score.
+	pub fn score(&self) -> u32 {
+		self.leaves.iter().map(|(_, score)| score).sum()
+	}
 }
 
 /// Runs blocks up to `n` with the hooks of scoring, emissions and evaluations; records each
@@ -101,4 +148,34 @@ pub fn verified_subnet() -> NetUid {
 		assert_ok!(Subnets::set_hyperparameter(owner.clone(), netuid, param));
 	}
 	netuid
+}
+
+/// `validator`'s honest evaluation of `miner`'s `model` on `netuid` in the current epoch.
+pub fn honest_evaluation(
+	netuid: NetUid,
+	miner: &AccountId,
+	validator: &AccountId,
+	model: &Model,
+) -> EvaluationResult {
+	let epoch = Scoring::epoch_index(netuid);
+	let seed =
+		pallet_evaluations::EpochSeeds::<Runtime>::get(netuid, epoch).expect("the epoch is seeded");
+	let sample_seed = Evaluations::sample_seed(&seed.randomness, netuid, epoch, miner, validator);
+	let dataset = dataset();
+	verity_evaluator::evaluate(
+		&ReferenceBackend,
+		model,
+		&dataset,
+		0..dataset.sample_count(),
+		&sample_seed.0,
+		SAMPLES,
+	)
+	.expect("the model fits the dataset")
+}
+
+/// The result root of revealed leaves, as the pallet computes it.
+pub fn revealed_root(leaves: &[RevealedLeaf]) -> H256 {
+	let hashes: Vec<merkle::Hash> = leaves.iter().map(|(hash, _)| hash.0).collect();
+	let total = leaves.iter().map(|(_, score)| score).sum();
+	H256(verity_evaluator::result::result_root(&merkle::root(&hashes), total, leaves.len() as u32))
 }
