@@ -1,7 +1,7 @@
 //! Builds a preset's genesis state the way the node does, for the runtime's tests.
 
 // Test code: a broken preset should fail loudly.
-#![allow(clippy::expect_used, dead_code)]
+#![allow(clippy::expect_used, clippy::indexing_slicing, dead_code)]
 
 pub mod evaluations;
 
