@@ -17,6 +17,7 @@ use sc_service::PartialComponents;
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::traits::{Block as BlockT, HashingFor, NumberFor};
 use std::sync::Arc;
+use verity_primitives::host::evaluator::HostFunctions as EvaluatorHostFunctions;
 use verity_runtime::{opaque::Block, EXISTENTIAL_DEPOSIT};
 
 impl SubstrateCli for Cli {
@@ -133,7 +134,11 @@ pub fn run() -> sc_cli::Result<()> {
 							`--features runtime-benchmarks`."
 							.into());
 					}
-					cmd.run_with_spec::<HashingFor<Block>, ()>(Some(config.chain_spec))
+					// The runtime imports the evaluator's host functions (used by its off-chain
+					// worker only); the benchmarks' executor must provide them to load it.
+					cmd.run_with_spec::<HashingFor<Block>, EvaluatorHostFunctions>(Some(
+						config.chain_spec,
+					))
 				}
 				#[cfg(feature = "runtime-benchmarks")]
 				BenchmarkCmd::Storage(cmd) => {
