@@ -11,7 +11,7 @@ use polkadot_sdk::{
 use verity_evaluator::{
 	dataset,
 	merkle::{self, MerkleProof},
-	narrowing, reference, selection, Dataset, Model, ModelPart,
+	narrowing, reference, result, selection, Dataset, Model, ModelPart,
 };
 use verity_primitives::{
 	evaluations::{
@@ -213,10 +213,12 @@ fn build_trace(
 	position: u32,
 ) -> Result<(Trace, (H256, u32)), JobFailure> {
 	let sample = disputed(dataset, seed, samples, position)?;
-	let leaf = leaf(model, dataset, &sample)?;
 	let trace = trace(model, dataset, sample.index)
 		.ok_or_else(|| failure("the model does not take the dataset's samples"))?;
-	Ok((trace, leaf))
+	// The leaf from the traced logits: the sample is run through the model once.
+	let score = result::score(&trace.logits, sample.label);
+	let leaf = result::leaf_hash(sample.index, &trace.sample_hash.0, &trace.logits, score);
+	Ok((trace, (H256(leaf), score)))
 }
 
 /// The outputs of `layer` for the sample at `position`.
