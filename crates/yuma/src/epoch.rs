@@ -16,8 +16,8 @@ use alloc::{borrow::Cow, vec, vec::Vec};
 
 use crate::{
 	fixed::{
-		from_u16_fraction, mul_wide, scale_to_one, to_u16_fraction, Normaliser, RowNormaliser,
-		SumNormaliser,
+		from_u16_fraction, mul_fractions, scale_to_one, to_u16_fraction, Normaliser, RowNormaliser,
+		SumNormaliser, WideFactor,
 	},
 	quantile::weighted_upper_quantile_bucketed,
 	EpochInput, EpochOutput, Fixed, SparseRow, U16Fraction,
@@ -339,7 +339,7 @@ fn column_epoch(
 		if w > 0 || b > 0 {
 			let weight = by_row_sum.scale(w);
 			cells.push(Cell { validator: index, stake, weight, bond: from_u16_fraction(b) });
-			pre_rank_sum = pre_rank_sum.wrapping_add(mul_wide(stake, weight));
+			pre_rank_sum = pre_rank_sum.wrapping_add(mul_fractions(stake, weight));
 			if stake > 0 && weight > 0 {
 				pairs.push((weight, stake));
 				pairs_stake = pairs_stake.wrapping_add(stake);
@@ -363,7 +363,7 @@ fn column_epoch(
 	let mut rank_sum: u128 = 0;
 	for cell in cells.iter_mut() {
 		cell.weight = cell.weight.min(c);
-		rank_sum = rank_sum.wrapping_add(mul_wide(cell.stake, cell.weight));
+		rank_sum = rank_sum.wrapping_add(mul_fractions(cell.stake, cell.weight));
 	}
 
 	// Step 7: ΔB = S·W̄ normalised by its column sum (which is the exact rank), the moving
@@ -372,7 +372,7 @@ fn column_epoch(
 	let simple = by_rank.is_simple();
 	let mut bond_sum: u128 = 0;
 	for cell in cells.iter_mut() {
-		let product = mul_wide(cell.stake, cell.weight);
+		let product = mul_fractions(cell.stake, cell.weight);
 		let delta = if simple { by_rank.scale_simple(product) } else { by_rank.scale(product) };
 		// `B'` in units of `1 / (10^6 · ONE)`: the division by 10^6 cancels in the
 		// normalisation below, so it is never done (nor rounded). With `α + (1 − α) = 10^6`
@@ -384,10 +384,9 @@ fn column_epoch(
 
 	// Step 8 accumulates `Σ_j B_ij · R_j` with the exact ranks: since `I_j ∝ R_j`, it
 	// normalises to the same quotient as `Σ_j B_ij · I_j`, without the rounding of `I`
-	// (`B ≤ 2^32`, `R ≤ 2^64`: no overflow). `B · R` is taken as `B · R_low +
-	// (B · R_high) · 2^64`, two `u64` products. The quantised bonds are the output.
-	let rank_low = u64::try_from(rank_sum & u128::from(u64::MAX)).unwrap_or(u64::MAX);
-	let rank_high = u64::try_from(rank_sum.wrapping_shr(64)).unwrap_or(u64::MAX);
+	// (`B ≤ 2^32`, `R ≤ 2^64`: no overflow). `B · R` is taken from `u64` products of `B` with
+	// `R`'s 32-bit parts. The quantised bonds are the output.
+	let by_rank_sum = WideFactor::new(rank_sum);
 	let by_bond_sum = SumNormaliser::new(bond_sum);
 	let simple = by_bond_sum.is_simple();
 	for cell in cells.iter() {
@@ -398,9 +397,7 @@ fn column_epoch(
 		};
 		if let Some((validator_trust, dividends)) = validator_sums.get_mut(cell.validator) {
 			*validator_trust = validator_trust.wrapping_add(cell.weight);
-			let weighted =
-				mul_wide(bond, rank_low).wrapping_add(mul_wide(bond, rank_high).wrapping_shl(64));
-			*dividends = dividends.wrapping_add(weighted);
+			*dividends = dividends.wrapping_add(by_rank_sum.mul(bond));
 		}
 		if let Some(slot) = quantised.get_mut(cell.validator) {
 			*slot = to_u16_fraction(bond);

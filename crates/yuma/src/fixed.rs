@@ -1,8 +1,8 @@
 //! Fixed-point arithmetic for the epoch: exact floor divisions and conversions.
 //!
 //! Every fraction is a [`Fixed`] with 32 fractional bits ([`ONE`] = 2^32). Products of two
-//! fractions are taken exactly in `u128` ([`mul_wide`]) and only divided back at the end, so that
-//! sums of products carry no intermediate rounding. Divisions that normalise many values by one
+//! fractions are taken exactly in `u128` ([`mul_fractions`], [`mul_wide`]) and only divided
+//! back at the end, so that sums of products carry no intermediate rounding. Divisions that normalise many values by one
 //! sum go through a [`Normaliser`], which replaces the `u128` division by a multiplication with a
 //! precomputed reciprocal and one correction step, and still returns the exact floor. The
 //! epoch's inner loops use two narrower variants with the same results: [`RowNormaliser`] (a
@@ -71,6 +71,40 @@ pub fn mul_hi_by_halves(a: u64, b: u64) -> u64 {
 		.wrapping_add(low_high.wrapping_shr(32))
 		.wrapping_add(high_low.wrapping_shr(32))
 		.wrapping_add(middle.wrapping_shr(32))
+}
+
+/// The exact product of two fractions `a, b ≤ ONE`, with one `u64` multiply: below `2^64`
+/// unless both are [`ONE`], whose product `2^64` is the only one with bit 64 set (bit 32 is set
+/// in a fraction `≤ ONE` only when it is `ONE`). The epoch's `S_i · W_ij` products, which
+/// [`mul_wide`] would take four multiplies for on wasm32.
+#[inline(always)]
+pub fn mul_fractions(a: Fixed, b: Fixed) -> u128 {
+	u128::from((a & b).wrapping_shr(32)).wrapping_shl(64) | u128::from(a.wrapping_mul(b))
+}
+
+/// One factor `x < 2^96`, split in 32-bit parts, to multiply many fractions `b ≤ ONE` by with
+/// `u64` products only: `x · b = Σ_k (x_k · b) · 2^(32k)`, each `x_k · b < 2^64`.
+#[derive(Clone, Copy, Debug)]
+pub struct WideFactor {
+	parts: [u64; 3],
+}
+
+impl WideFactor {
+	/// `x`'s low 96 bits.
+	pub fn new(x: u128) -> Self {
+		const LOW: u128 = (1 << 32) - 1;
+		let part = |k: u32| u64::try_from(x.wrapping_shr(32 * k) & LOW).unwrap_or(0);
+		Self { parts: [part(0), part(1), part(2)] }
+	}
+
+	/// `x · b`, exactly, for `b ≤ ONE`.
+	#[inline(always)]
+	pub fn mul(&self, b: Fixed) -> u128 {
+		let [low, middle, high] = self.parts;
+		u128::from(low.wrapping_mul(b))
+			.wrapping_add(u128::from(middle.wrapping_mul(b)).wrapping_shl(32))
+			.wrapping_add(u128::from(high.wrapping_mul(b)).wrapping_shl(64))
+	}
 }
 
 /// `floor(w · ONE / row_sum)` for the weights `w ≤ 65535` of one row, whose sum is below
@@ -499,11 +533,24 @@ mod tests {
 				assert_eq!(mul_hi_by_halves(a, b), ((u128::from(a) * u128::from(b)) >> 64) as u64);
 			}
 		}
+		let fractions = [0u64, 1, 2, ONE / 2, ONE - 1, ONE];
+		for &a in &fractions {
+			for &b in &fractions {
+				assert_eq!(mul_fractions(a, b), u128::from(a) * u128::from(b));
+				for x in [0u128, 1, 1 << 64, (1 << 96) - 1, u128::from(u64::MAX)] {
+					assert_eq!(WideFactor::new(x).mul(b), x * u128::from(b));
+				}
+			}
+		}
 		for _ in 0..200_000 {
 			let (a, b) = (next() >> (next() % 64), next());
 			assert_eq!(mul_hi_by_halves(a, b), ((u128::from(a) * u128::from(b)) >> 64) as u64);
 			assert_eq!(mul_hi(a, b), mul_hi_by_halves(a, b));
 			assert_eq!(mul_wide(a, b), u128::from(a) * u128::from(b));
+			let (fa, fb) = (a % (ONE + 1), b % (ONE + 1));
+			assert_eq!(mul_fractions(fa, fb), u128::from(fa) * u128::from(fb));
+			let x = (u128::from(a) << 32 | u128::from(b)) & ((1u128 << 96) - 1);
+			assert_eq!(WideFactor::new(x).mul(fb), x * u128::from(fb));
 		}
 	}
 

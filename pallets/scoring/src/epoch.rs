@@ -195,6 +195,9 @@ impl<T: Config> Pallet<T> {
 			})
 		};
 
+		// The latest registration: rows formed after it need no filtering.
+		let latest_registration = registered.iter().copied().max().unwrap_or_default();
+
 		let mut active = Vec::with_capacity(n);
 		let mut weights: Vec<SparseRow<u16>> = Vec::with_capacity(n);
 		let mut bonds: Vec<SparseRow<u16>> = Vec::with_capacity(n);
@@ -218,13 +221,16 @@ impl<T: Config> Pallet<T> {
 					active.push(row.set_at.saturating_add(cutoff) >= now);
 					last_update.push(row.set_at.saturated_into());
 					// Weights set before their target registered were meant for its
-					// predecessor.
-					weights.push(
-						row.weights
+					// predecessor (none to drop when no neuron registered since).
+					let row_weights = row.weights.into_inner();
+					weights.push(if latest_registration <= row.set_at {
+						row_weights
+					} else {
+						row_weights
 							.into_iter()
 							.filter(|(j, _)| registered_by(*j, row.set_at, true))
-							.collect(),
-					);
+							.collect()
+					});
 				}
 				None => {
 					active.push(false);
@@ -234,15 +240,18 @@ impl<T: Config> Pallet<T> {
 			}
 			// Bonds formed (at the last epoch, before that block's extrinsics) on a target
 			// that registered since belong to its predecessor.
-			bonds.push(
-				Bonds::<T>::get(netuid, uid)
+			let row_bonds = Bonds::<T>::get(netuid, uid).into_inner();
+			bonds.push(if latest_registration < last_epoch {
+				row_bonds
+			} else {
+				row_bonds
 					.into_iter()
 					.filter(|(j, _)| registered_by(*j, last_epoch, false))
-					.collect(),
-			);
+					.collect()
+			});
 		}
 
-		let output = verity_yuma::run_epoch(&EpochInput {
+		let mut output = verity_yuma::run_epoch(&EpochInput {
 			stake: &stake,
 			permits: &permits,
 			active: &active,
@@ -283,16 +292,15 @@ impl<T: Config> Pallet<T> {
 			},
 		);
 
+		let mut new_bonds = core::mem::take(&mut output.bonds).into_iter();
 		for (i, uid) in (0..n).zip(0..=Uid::MAX) {
+			let row = new_bonds.next().unwrap_or_default();
 			if permitted(i) {
-				match output.bonds.get(i) {
-					Some(row) if !row.is_empty() => Bonds::<T>::insert(
-						netuid,
-						uid,
-						// At most one entry per neuron: never truncated.
-						BoundedVec::truncate_from(row.clone()),
-					),
-					_ => Bonds::<T>::remove(netuid, uid),
+				if row.is_empty() {
+					Bonds::<T>::remove(netuid, uid);
+				} else {
+					// At most one entry per neuron: never truncated.
+					Bonds::<T>::insert(netuid, uid, BoundedVec::truncate_from(row));
 				}
 			} else if previous.get(i).is_some_and(|score| score.validator_permit) {
 				// Only validators permitted in the last epoch have bonds.

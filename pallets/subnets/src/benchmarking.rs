@@ -1,10 +1,13 @@
 //! Benchmarks of every call and of the registration-burn hook, each at its worst case.
 
 use super::*;
-use alloc::vec;
+use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
-	frame_support::traits::{fungible::Mutate, Get, Hooks},
+	frame_support::{
+		traits::{fungible::Mutate, Get, Hooks},
+		BoundedVec,
+	},
 	frame_system::{self, pallet_prelude::BlockNumberFor, RawOrigin},
 	sp_core::H256,
 };
@@ -58,6 +61,7 @@ fn fill_subnet<T: Config>(
 			subnet.hyperparameters.immunity_period = 0;
 		}
 	});
+	let mut roster = Vec::with_capacity(usize::from(n));
 	for uid in 0..n {
 		let hotkey: T::AccountId = account("neuron", u32::from(uid), SEED);
 		T::Stake::bind_hotkey(coldkey, &hotkey)?;
@@ -70,12 +74,15 @@ fn fill_subnet<T: Config>(
 				endpoint: None,
 				last_served: BlockNumberFor::<T>::from(0u32),
 				model: None,
-				pruning_score: n.saturating_sub(uid),
 			},
 		);
 		Uids::<T>::insert(netuid, &hotkey, uid);
+		roster.push((hotkey, BlockNumberFor::<T>::from(0u32)));
 	}
 	NeuronCount::<T>::insert(netuid, n);
+	Roster::<T>::insert(netuid, BoundedVec::truncate_from(roster));
+	let scores: Vec<u16> = (0..n).map(|uid| n.saturating_sub(uid)).collect();
+	PruningScores::<T>::insert(netuid, BoundedVec::truncate_from(scores));
 	Ok(())
 }
 

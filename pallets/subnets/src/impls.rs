@@ -3,7 +3,8 @@
 
 use crate::{
 	Config, Event, HoldReason, LastAdjustment, LastLockBlock, LastLockCost, NeuronCount, Neurons,
-	Pallet, RegistrationBurn, RegistrationsThisInterval, SubnetInfo, SubnetOf, Subnets, Uids,
+	Pallet, PruningScores, RegistrationBurn, RegistrationsThisInterval, Roster, SubnetInfo,
+	SubnetOf, Subnets, Uids,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -62,6 +63,8 @@ impl<T: Config> Pallet<T> {
 		// At most `MAX_UIDS_LIMIT` entries each, all removed in one go.
 		let _ = Neurons::<T>::clear_prefix(netuid, u32::MAX, None);
 		let _ = Uids::<T>::clear_prefix(netuid, u32::MAX, None);
+		Roster::<T>::remove(netuid);
+		PruningScores::<T>::remove(netuid);
 		NeuronCount::<T>::remove(netuid);
 		RegistrationBurn::<T>::remove(netuid);
 		RegistrationsThisInterval::<T>::remove(netuid);
@@ -95,6 +98,7 @@ impl<T: Config> Pallet<T> {
 		let subnet = Subnets::<T>::get(netuid)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let immunity_period = subnet.hyperparameters.immunity_period;
+		let pruning_scores = PruningScores::<T>::get(netuid);
 		let mut views = Vec::new();
 		for uid in 0..NeuronCount::<T>::get(netuid) {
 			let Some(neuron) = Neurons::<T>::get(netuid, uid) else {
@@ -113,7 +117,7 @@ impl<T: Config> Pallet<T> {
 				immune: Self::is_immune(neuron.registered_at, immunity_period, now),
 				endpoint: neuron.endpoint,
 				model: neuron.model,
-				pruning_score: neuron.pruning_score,
+				pruning_score: pruning_scores.get(usize::from(uid)).copied().unwrap_or(0),
 				hotkey: neuron.hotkey,
 				score: Default::default(),
 			});
@@ -157,27 +161,20 @@ impl<T: Config> SubnetsInterface<T::AccountId> for Pallet<T> {
 		Neurons::<T>::get(netuid, uid).and_then(|neuron| neuron.endpoint)
 	}
 
+	/// One read and one write, of one value: `scores[uid]` for each UID the subnet holds;
+	/// extra entries are ignored, UIDs past the end of `scores` keep theirs.
 	fn set_pruning_scores(netuid: NetUid, scores: &[u16]) {
-		for (uid, score) in (0..NeuronCount::<T>::get(netuid)).zip(scores) {
-			Neurons::<T>::mutate(netuid, uid, |neuron| {
-				if let Some(neuron) = neuron {
-					neuron.pruning_score = *score;
-				}
-			});
-		}
+		PruningScores::<T>::mutate_extant(netuid, |kept| {
+			kept.iter_mut().zip(scores).for_each(|(slot, score)| *slot = *score);
+		});
 	}
 
+	/// One read, of the subnet's [`Roster`].
 	fn neurons(netuid: NetUid) -> Vec<(T::AccountId, BlockNumber)> {
-		let count = NeuronCount::<T>::get(netuid);
-		let mut neurons = Vec::with_capacity(usize::from(count));
-		for uid in 0..count {
-			let Some(neuron) = Neurons::<T>::get(netuid, uid) else {
-				defensive!("UIDs below the neuron count always hold a neuron");
-				return Vec::new();
-			};
-			neurons.push((neuron.hotkey, neuron.registered_at.saturated_into()));
-		}
-		neurons
+		Roster::<T>::get(netuid)
+			.into_iter()
+			.map(|(hotkey, registered_at)| (hotkey, registered_at.saturated_into()))
+			.collect()
 	}
 }
 
@@ -209,9 +206,22 @@ impl<T: Config> Pallet<T> {
 			let h = subnet.hyperparameters;
 			let neuron_count = NeuronCount::<T>::get(netuid);
 			ensure!(neuron_count <= h.max_uids, "more neurons than max_uids");
-			for uid in 0..neuron_count {
+			let roster = Roster::<T>::get(netuid);
+			ensure!(
+				roster.len() == usize::from(neuron_count),
+				"the roster's length differs from the neuron count"
+			);
+			ensure!(
+				PruningScores::<T>::get(netuid).len() == usize::from(neuron_count),
+				"the pruning scores' length differs from the neuron count"
+			);
+			for (uid, entry) in (0..neuron_count).zip(roster.iter()) {
 				let neuron =
 					Neurons::<T>::get(netuid, uid).ok_or("a UID below the count is empty")?;
+				ensure!(
+					entry.0 == neuron.hotkey && entry.1 == neuron.registered_at,
+					"a roster entry differs from its neuron's hotkey and registration block"
+				);
 				ensure!(
 					Uids::<T>::get(netuid, &neuron.hotkey) == Some(uid),
 					"Uids does not map a neuron's hotkey back to its UID"
@@ -246,6 +256,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(Neurons::<T>::iter_keys().all(|(n, _)| exists(&n)), "a neuron of no subnet");
 		ensure!(Uids::<T>::iter_keys().all(|(n, _)| exists(&n)), "a Uids entry of no subnet");
 		ensure!(NeuronCount::<T>::iter_keys().all(|n| exists(&n)), "a count of no subnet");
+		ensure!(Roster::<T>::iter_keys().all(|n| exists(&n)), "a roster of no subnet");
+		ensure!(PruningScores::<T>::iter_keys().all(|n| exists(&n)), "pruning scores of no subnet");
 		ensure!(RegistrationBurn::<T>::iter_keys().all(|n| exists(&n)), "a burn of no subnet");
 		ensure!(
 			RegistrationsThisInterval::<T>::iter_keys().all(|n| exists(&n)),

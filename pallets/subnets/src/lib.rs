@@ -40,10 +40,13 @@
 //! - Every owner's held [`HoldReason::SubnetLock`] equals the sum of the locks of the subnets it
 //!   owns.
 //! - For each subnet: `NeuronCount ≤ max_uids`; the neurons' UIDs are exactly
-//!   `0..NeuronCount`; [`Uids`] and [`Neurons`] are inverse maps; the registration burn is
-//!   inside `[min_burn, max_burn]`; every neuron's hotkey has an owner in [`Config::Stake`].
-//! - No per-subnet entry ([`Neurons`], [`Uids`], [`NeuronCount`], [`RegistrationBurn`],
-//!   [`RegistrationsThisInterval`], [`LastAdjustment`]) exists for a netuid without a subnet.
+//!   `0..NeuronCount`; [`Uids`] and [`Neurons`] are inverse maps; [`Roster`] holds exactly
+//!   each neuron's `(hotkey, registered_at)` by UID and [`PruningScores`] one score per UID;
+//!   the registration burn is inside `[min_burn, max_burn]`; every neuron's hotkey has an
+//!   owner in [`Config::Stake`].
+//! - No per-subnet entry ([`Neurons`], [`Uids`], [`Roster`], [`PruningScores`],
+//!   [`NeuronCount`], [`RegistrationBurn`], [`RegistrationsThisInterval`],
+//!   [`LastAdjustment`]) exists for a netuid without a subnet.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -77,6 +80,16 @@ pub type SubnetOf<T> = SubnetInfo<
 pub type NeuronOf<T> = NeuronInfo<
 	<T as frame_system::Config>::AccountId,
 	frame_system::pallet_prelude::BlockNumberFor<T>,
+>;
+
+/// The bound of a per-UID list: a subnet's most UIDs.
+pub type MaxUids =
+	frame_support::traits::ConstU32<{ verity_primitives::subnets::MAX_UIDS_LIMIT as u32 }>;
+
+/// A subnet's neurons as `(hotkey, registered_at)`, by UID ([`Roster`]).
+pub type RosterOf<T> = frame_support::BoundedVec<
+	(<T as frame_system::Config>::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>),
+	MaxUids,
 >;
 
 // FRAME's macros generate `expect` calls (the pallet's name in `PalletInfo`, which
@@ -194,6 +207,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Uids<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, NetUid, Blake2_128Concat, T::AccountId, Uid, OptionQuery>;
+
+	/// Each subnet's neurons as `(hotkey, registered_at)`, by UID, in one value: the fields of
+	/// [`Neurons`] an epoch reads for every neuron, in one storage read instead of one per
+	/// neuron.
+	#[pallet::storage]
+	pub type Roster<T: Config> = StorageMap<_, Twox64Concat, NetUid, RosterOf<T>, ValueQuery>;
+
+	/// Each subnet's pruning scores, by UID (lowest replaced first): set by the scoring pallet
+	/// at each epoch through `SubnetsInterface::set_pruning_scores`, zero for a neuron no epoch
+	/// has scored yet.
+	#[pallet::storage]
+	pub type PruningScores<T: Config> =
+		StorageMap<_, Twox64Concat, NetUid, BoundedVec<u16, MaxUids>, ValueQuery>;
 
 	/// How many neurons each subnet holds; its UIDs are `0..NeuronCount`.
 	#[pallet::storage]
@@ -459,8 +485,8 @@ pub mod pallet {
 		/// - Events: [`Event::NeuronReplaced`] when a neuron is replaced, then
 		///   [`Event::NeuronRegistered`].
 		///
-		/// Charged for a scan of a full subnet of `MAX_UIDS_LIMIT` neurons; refunded to the
-		/// neurons actually scanned.
+		/// Charged for a full subnet of `MAX_UIDS_LIMIT` neurons (its roster read, scanned and
+		/// written); refunded to the neurons the subnet held.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::register(u32::from(MAX_UIDS_LIMIT)).saturating_add(T::Lifecycle::neuron_replaced_weight()))]
 		pub fn register(
@@ -469,11 +495,12 @@ pub mod pallet {
 			hotkey: T::AccountId,
 		) -> DispatchResultWithPostInfo {
 			let coldkey = ensure_signed(origin)?;
-			let scanned = Self::register_neuron(netuid, coldkey, hotkey)?;
-			let weight = match scanned {
-				0 => T::WeightInfo::register(1),
-				scanned => T::WeightInfo::register(u32::from(scanned))
-					.saturating_add(T::Lifecycle::neuron_replaced_weight()),
+			let (neurons, replaced) = Self::register_neuron(netuid, coldkey, hotkey)?;
+			let weight = T::WeightInfo::register(u32::from(neurons.max(1)));
+			let weight = if replaced {
+				weight.saturating_add(T::Lifecycle::neuron_replaced_weight())
+			} else {
+				weight
 			};
 			Ok(Some(weight).into())
 		}

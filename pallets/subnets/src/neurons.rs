@@ -2,8 +2,8 @@
 //! adjustment, serving, model commitments, and operator profiles.
 
 use crate::{
-	Config, Error, Event, LastAdjustment, NeuronCount, NeuronInfo, NeuronOf, Neurons, Pallet,
-	RegistrationBurn, RegistrationsThisInterval, Subnets, Uids, WeightInfo,
+	Config, Error, Event, LastAdjustment, NeuronCount, NeuronInfo, Neurons, Pallet, PruningScores,
+	RegistrationBurn, RegistrationsThisInterval, Roster, Subnets, Uids, WeightInfo,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -33,13 +33,13 @@ use verity_primitives::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// Registers `hotkey` for `coldkey` on `netuid`; returns how many neurons were scanned for
-	/// a replacement (0 when the subnet had a free UID).
+	/// Registers `hotkey` for `coldkey` on `netuid`; returns how many neurons the subnet held
+	/// before (the size of the roster read and scanned) and whether one was replaced.
 	pub(crate) fn register_neuron(
 		netuid: NetUid,
 		coldkey: T::AccountId,
 		hotkey: T::AccountId,
-	) -> Result<u16, DispatchError> {
+	) -> Result<(u16, bool), DispatchError> {
 		let subnet = Subnets::<T>::get(netuid).ok_or(Error::<T>::SubnetNotFound)?;
 		ensure!(!Uids::<T>::contains_key(netuid, &hotkey), Error::<T>::AlreadyRegistered);
 		if let Some(owner) = T::Stake::hotkey_owner(&hotkey) {
@@ -52,14 +52,16 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let count = NeuronCount::<T>::get(netuid);
 		let hyperparameters = subnet.hyperparameters;
-		let (uid, replaced, scanned) = if count < hyperparameters.max_uids {
-			(count, None, 0)
+		let mut roster = Roster::<T>::get(netuid);
+		let (uid, replaced) = if count < hyperparameters.max_uids {
+			(count, None)
 		} else {
 			let (uid, old) =
-				Self::neuron_to_replace(netuid, count, hyperparameters.immunity_period, now)
+				Self::neuron_to_replace(netuid, &roster, hyperparameters.immunity_period, now)
 					.ok_or(Error::<T>::NoReplaceableNeuron)?;
-			(uid, Some(old), count)
+			(uid, Some(old))
 		};
+		let replacing = replaced.is_some();
 
 		T::Stake::bind_hotkey(&coldkey, &hotkey)?;
 		if burn > 0 {
@@ -72,15 +74,30 @@ impl<T: Config> Pallet<T> {
 			)?;
 			T::Burns::note_burned(burn);
 		}
+		let mut pruning_scores = PruningScores::<T>::get(netuid);
+		let entry = (hotkey.clone(), now);
 		match replaced {
-			Some(old) => {
-				Uids::<T>::remove(netuid, &old.hotkey);
+			Some(old_hotkey) => {
+				Uids::<T>::remove(netuid, &old_hotkey);
+				if let Some(slot) = roster.get_mut(usize::from(uid)) {
+					*slot = entry;
+				}
+				if let Some(score) = pruning_scores.get_mut(usize::from(uid)) {
+					*score = 0;
+				}
 				T::Lifecycle::on_neuron_replaced(netuid, uid);
-				Self::deposit_event(Event::NeuronReplaced { netuid, uid, old_hotkey: old.hotkey });
+				Self::deposit_event(Event::NeuronReplaced { netuid, uid, old_hotkey });
 			}
-			// `count < max_uids ≤ u16::MAX`: cannot saturate.
-			None => NeuronCount::<T>::insert(netuid, count.saturating_add(1)),
+			None => {
+				// `count < max_uids ≤ MAX_UIDS_LIMIT`: neither saturates nor overflows.
+				NeuronCount::<T>::insert(netuid, count.saturating_add(1));
+				if roster.try_push(entry).is_err() || pruning_scores.try_push(0).is_err() {
+					defensive!("a subnet holds at most MAX_UIDS_LIMIT neurons");
+				}
+			}
 		}
+		Roster::<T>::insert(netuid, roster);
+		PruningScores::<T>::insert(netuid, pruning_scores);
 		Neurons::<T>::insert(
 			netuid,
 			uid,
@@ -90,40 +107,39 @@ impl<T: Config> Pallet<T> {
 				endpoint: None,
 				last_served: now,
 				model: None,
-				pruning_score: 0,
 			},
 		);
 		Uids::<T>::insert(netuid, &hotkey, uid);
 		RegistrationsThisInterval::<T>::mutate(netuid, |r| *r = r.saturating_add(1));
 		Self::deposit_event(Event::NeuronRegistered { netuid, uid, hotkey, coldkey, burned: burn });
-		Ok(scanned)
+		Ok((count, replacing))
 	}
 
-	/// The neuron a registration on the full subnet replaces: the non-immune one with the
-	/// lowest pruning score, ties to the earliest registered, then to the lowest UID.
+	/// The neuron a registration on the full subnet replaces, as its UID and hotkey: the
+	/// non-immune one with the lowest pruning score, ties to the earliest registered, then to
+	/// the lowest UID.
 	fn neuron_to_replace(
 		netuid: NetUid,
-		count: u16,
+		roster: &[(T::AccountId, BlockNumberFor<T>)],
 		immunity_period: u32,
 		now: BlockNumberFor<T>,
-	) -> Option<(Uid, NeuronOf<T>)> {
-		let mut best: Option<(Uid, NeuronOf<T>)> = None;
-		for uid in 0..count {
-			let Some(neuron) = Neurons::<T>::get(netuid, uid) else {
-				defensive!("UIDs below the neuron count always hold a neuron");
-				continue;
-			};
-			if Self::is_immune(neuron.registered_at, immunity_period, now) {
+	) -> Option<(Uid, T::AccountId)> {
+		let scores = PruningScores::<T>::get(netuid);
+		let mut best: Option<(Uid, u16, BlockNumberFor<T>)> = None;
+		for ((_, registered_at), uid) in roster.iter().zip(0..=Uid::MAX) {
+			if Self::is_immune(*registered_at, immunity_period, now) {
 				continue;
 			}
-			let better = best.as_ref().is_none_or(|(_, b)| {
-				(neuron.pruning_score, neuron.registered_at) < (b.pruning_score, b.registered_at)
+			let score = scores.get(usize::from(uid)).copied().unwrap_or(0);
+			let better = best.is_none_or(|(_, best_score, best_registered)| {
+				(score, *registered_at) < (best_score, best_registered)
 			});
 			if better {
-				best = Some((uid, neuron));
+				best = Some((uid, score, *registered_at));
 			}
 		}
-		best
+		let (uid, _, _) = best?;
+		roster.get(usize::from(uid)).map(|(hotkey, _)| (uid, hotkey.clone()))
 	}
 
 	/// Whether the neuron registered at `registered_at` is still immune at `now`.

@@ -38,7 +38,4 @@ pub struct NeuronInfo<AccountId, BlockNumber> {
 	pub last_served: BlockNumber,
 	/// The model it committed to, once it has called `commit_model`.
 	pub model: Option<ModelCommitment>,
-	/// The score that decides which neuron a full subnet replaces (lowest first), set through
-	/// `SubnetsInterface::set_pruning_scores` by the scoring pallet.
-	pub pruning_score: u16,
 }

@@ -55,13 +55,17 @@ fn set_pruning_scores_ignores_extra_entries() {
 		let netuid = create_subnet(ALICE);
 		register(netuid, ALICE, 100);
 		register(netuid, ALICE, 101);
+		let scores = || crate::PruningScores::<Test>::get(netuid).into_inner();
+		assert_eq!(scores(), vec![0, 0]);
 		Subnets::set_pruning_scores(netuid, &[4, 5, 6, 7]);
-		assert_eq!(crate::Neurons::<Test>::get(netuid, 1).unwrap().pruning_score, 5);
+		assert_eq!(scores(), vec![4, 5]);
 		assert!(crate::Neurons::<Test>::get(netuid, 2).is_none());
 		assert_eq!(NeuronCount::<Test>::get(netuid), 2);
 		Subnets::set_pruning_scores(netuid, &[9]);
-		assert_eq!(crate::Neurons::<Test>::get(netuid, 0).unwrap().pruning_score, 9);
-		assert_eq!(crate::Neurons::<Test>::get(netuid, 1).unwrap().pruning_score, 5);
+		assert_eq!(scores(), vec![9, 5]);
+		// A subnet without neurons, or none at all, gets no scores.
+		Subnets::set_pruning_scores(netuid + 1, &[1]);
+		assert!(!crate::PruningScores::<Test>::contains_key(netuid + 1));
 	});
 }
 

@@ -1,8 +1,8 @@
 //! `register`: UIDs, the burn, and replacement on a full subnet.
 
 use crate::{
-	mock::*, weights::WeightInfo, Error, Event, NeuronCount, Neurons, RegistrationBurn,
-	RegistrationsThisInterval, Uids,
+	mock::*, weights::WeightInfo, Error, Event, NeuronCount, Neurons, PruningScores,
+	RegistrationBurn, RegistrationsThisInterval, Roster, Uids,
 };
 use polkadot_sdk::frame_support::{assert_noop, assert_ok, dispatch::GetDispatchInfo};
 use verity_primitives::{
@@ -30,7 +30,9 @@ fn register_assigns_uids_in_order() {
 		assert_eq!(NeuronCount::<Test>::get(netuid), 2);
 		let neuron = Neurons::<Test>::get(netuid, 1).unwrap();
 		assert_eq!((neuron.hotkey, neuron.registered_at), (200, 1));
-		assert_eq!((neuron.endpoint, neuron.model, neuron.pruning_score), (None, None, 0));
+		assert_eq!((neuron.endpoint, neuron.model), (None, None));
+		assert_eq!(PruningScores::<Test>::get(netuid).into_inner(), vec![0, 0]);
+		assert_eq!(Roster::<Test>::get(netuid).into_inner(), vec![(100, 1), (200, 1)]);
 	});
 }
 
@@ -161,7 +163,10 @@ fn register_on_a_full_subnet_replaces_the_lowest_pruning_score() {
 		assert_eq!(Uids::<Test>::get(netuid, 102), None);
 		assert_eq!(NeuronCount::<Test>::get(netuid), 4);
 		let neuron = Neurons::<Test>::get(netuid, 2).unwrap();
-		assert_eq!((neuron.hotkey, neuron.registered_at, neuron.pruning_score), (200, 4, 0));
+		assert_eq!((neuron.hotkey, neuron.registered_at), (200, 4));
+		// The newcomer starts unscored; the others keep theirs.
+		assert_eq!(PruningScores::<Test>::get(netuid).into_inner(), vec![5, 7, 0, 9]);
+		assert_eq!(Roster::<Test>::get(netuid).get(2), Some(&(200, 4)));
 		assert_eq!(
 			subnet_events(),
 			vec![
@@ -215,7 +220,7 @@ fn register_skips_immune_neurons_when_replacing() {
 }
 
 #[test]
-fn register_refunds_the_scan_it_did_not_do() {
+fn register_refunds_to_the_roster_it_read() {
 	ExtBuilder::default().build_and_execute(|| {
 		let netuid = create_subnet(ALICE);
 		let call = crate::Call::<Test>::register { netuid, hotkey: 100 };
@@ -223,8 +228,11 @@ fn register_refunds_the_scan_it_did_not_do() {
 			call.get_dispatch_info().call_weight,
 			<() as WeightInfo>::register(u32::from(MAX_UIDS_LIMIT))
 		);
-		let post = Subnets::register(RuntimeOrigin::signed(ALICE), netuid, 100).unwrap();
-		assert_eq!(post.actual_weight, Some(<() as WeightInfo>::register(1)));
+		// A free UID: no scan, but the roster of the neurons already there is read and written.
+		for (hotkey, charged) in [(100, 1), (101, 1), (102, 2)] {
+			let post = Subnets::register(RuntimeOrigin::signed(ALICE), netuid, hotkey).unwrap();
+			assert_eq!(post.actual_weight, Some(<() as WeightInfo>::register(charged)));
+		}
 	});
 }
 
