@@ -367,8 +367,10 @@ impl Normaliser {
 /// `b · ONE / u16::MAX` (floor): a stored [`U16Fraction`] as a [`Fixed`].
 #[inline(always)]
 pub fn from_u16_fraction(b: U16Fraction) -> Fixed {
-	// `b · 2^32 < 2^48`, and the divisor is a non-zero constant.
-	u64::from(b).wrapping_shl(32).checked_div(u64::from(u16::MAX)).unwrap_or(0)
+	// `2^32 = 65535 · 65537 + 1`, so `b · 2^32 / 65535 = b · 65537 + b / 65535`, whose floor
+	// is `b · 65537`, plus one for `b = 65535` (no division, which wasm32 pays for).
+	let b = u64::from(b);
+	b.wrapping_mul(65_537).wrapping_add(u64::from(b == u64::from(u16::MAX)))
 }
 
 /// `x · u16::MAX / ONE` rounded to nearest (halves up), saturating at `u16::MAX` for `x ≥ ONE`.
@@ -557,6 +559,7 @@ mod tests {
 	#[test]
 	fn u16_fractions_round_trip() {
 		for b in 0..=u16::MAX {
+			assert_eq!(from_u16_fraction(b), (u64::from(b) << 32) / 65_535);
 			assert_eq!(to_u16_fraction(from_u16_fraction(b)), b);
 		}
 		assert_eq!(to_u16_fraction(ONE), u16::MAX);

@@ -34,6 +34,36 @@ pub struct WeightsRow<BlockNumber> {
 	pub weights: UidRow,
 }
 
+/// A [`UidRow`]'s storage bytes seen as little-endian `u32` words, `uid | value << 16`: the
+/// same four bytes as the `(uid, value)` pair, so a row encodes and decodes to exactly the
+/// bytes of a [`UidRow`] with the same entries. codec copies `u32` words in bulk where it
+/// takes `(u16, u16)` pairs one at a time, so the epoch, which reads and writes every
+/// validator's rows, goes through this type (see [`crate::Pallet`]'s epoch).
+#[derive(Encode, Decode, Default, PartialEq, Eq, Debug)]
+pub(crate) struct PackedRow(pub alloc::vec::Vec<u32>);
+
+impl PackedRow {
+	/// The words of `(uid, value)` pairs.
+	pub(crate) fn from_pairs(pairs: &[(Uid, u16)]) -> Self {
+		Self(pairs.iter().map(|&(uid, value)| u32::from(uid) | (u32::from(value) << 16)).collect())
+	}
+
+	/// The `(uid, value)` pairs of the words.
+	pub(crate) fn into_pairs(self) -> alloc::vec::Vec<(Uid, u16)> {
+		let low = |word: u32| u16::try_from(word & 0xFFFF).unwrap_or(u16::MAX);
+		self.0.into_iter().map(|word| (low(word), low(word >> 16))).collect()
+	}
+}
+
+/// A [`WeightsRow`] read with its weights as a [`PackedRow`] (the same bytes).
+#[derive(Decode)]
+pub(crate) struct PackedWeightsRow<BlockNumber> {
+	/// [`WeightsRow::set_at`].
+	pub set_at: BlockNumber,
+	/// [`WeightsRow::weights`].
+	pub weights: PackedRow,
+}
+
 /// A validator's commitment to weights it will reveal later.
 #[derive(
 	Clone,

@@ -8,6 +8,7 @@ mod consensus;
 mod evaluated_weights;
 mod invariants;
 mod lifecycle;
+mod packed_rows;
 mod permits;
 mod random_calls;
 mod schedule;
