@@ -1,8 +1,8 @@
 //! Fixed-point arithmetic for the epoch: exact floor divisions and conversions.
 //!
 //! Every fraction is a [`Fixed`] with 32 fractional bits ([`ONE`] = 2^32). Products of two
-//! fractions are taken exactly in `u128` ([`mul_fractions`], [`mul_wide`]) and only divided
-//! back at the end, so that sums of products carry no intermediate rounding. Divisions that normalise many values by one
+//! fractions are taken exactly in `u128` ([`mul_fractions`], [`mul_wide`], [`WideFactor`]) and
+//! only divided back at the end, so that sums of products carry no intermediate rounding. Divisions that normalise many values by one
 //! sum go through a [`Normaliser`], which replaces the `u128` division by a multiplication with a
 //! precomputed reciprocal and one correction step, and still returns the exact floor. The
 //! epoch's inner loops use two narrower variants with the same results: [`RowNormaliser`] (a
@@ -73,19 +73,38 @@ pub fn mul_hi_by_halves(a: u64, b: u64) -> u64 {
 		.wrapping_add(middle.wrapping_shr(32))
 }
 
-/// The exact product of two fractions `a, b ≤ ONE`, with one `u64` multiply: below `2^64`
-/// unless both are [`ONE`], whose product `2^64` is the only one with bit 64 set (bit 32 is set
-/// in a fraction `≤ ONE` only when it is `ONE`). The epoch's `S_i · W_ij` products, which
-/// [`mul_wide`] would take four multiplies for on wasm32.
+/// The exact product of two fractions `a, b ≤ ONE`: the epoch's `S_i · W_ij` products. On
+/// wasm32 (see [`mul_fractions_by_u64`]) one `u64` multiply instead of [`mul_wide`]'s four;
+/// natively the 128-bit product is one instruction already.
+#[cfg(not(target_arch = "wasm32"))]
 #[inline(always)]
 pub fn mul_fractions(a: Fixed, b: Fixed) -> u128 {
+	mul_wide(a, b)
+}
+
+/// The exact product of two fractions `a, b ≤ ONE` (wasm32: [`mul_fractions_by_u64`]).
+#[cfg(target_arch = "wasm32")]
+#[inline(always)]
+pub fn mul_fractions(a: Fixed, b: Fixed) -> u128 {
+	mul_fractions_by_u64(a, b)
+}
+
+/// `a · b` for fractions `a, b ≤ ONE`, with one `u64` multiply: the product is below `2^64`
+/// unless both are [`ONE`], and `2^64` is the only product with bit 64 set (bit 32 is set in a
+/// fraction `≤ ONE` only when it is `ONE`), so the low 64 bits and that bit make it exactly.
+#[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
+#[inline(always)]
+pub fn mul_fractions_by_u64(a: Fixed, b: Fixed) -> u128 {
 	u128::from((a & b).wrapping_shr(32)).wrapping_shl(64) | u128::from(a.wrapping_mul(b))
 }
 
-/// One factor `x < 2^96`, split in 32-bit parts, to multiply many fractions `b ≤ ONE` by with
-/// `u64` products only: `x · b = Σ_k (x_k · b) · 2^(32k)`, each `x_k · b < 2^64`.
+/// One factor `x < 2^96` to multiply many fractions `b ≤ ONE` by (the dividends' `B_ij · R_j`).
+/// On wasm32 it is split in 32-bit parts, `x · b = Σ_k (x_k · b) · 2^(32k)` with each
+/// `x_k · b < 2^64`: three `u64` multiplies instead of two 128-bit products.
 #[derive(Clone, Copy, Debug)]
 pub struct WideFactor {
+	#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+	x: u128,
 	parts: [u64; 3],
 }
 
@@ -93,13 +112,30 @@ impl WideFactor {
 	/// `x`'s low 96 bits.
 	pub fn new(x: u128) -> Self {
 		const LOW: u128 = (1 << 32) - 1;
-		let part = |k: u32| u64::try_from(x.wrapping_shr(32 * k) & LOW).unwrap_or(0);
-		Self { parts: [part(0), part(1), part(2)] }
+		let part = |shift: u32| u64::try_from(x.wrapping_shr(shift) & LOW).unwrap_or(0);
+		let x = x & ((1 << 96) - 1);
+		Self { x, parts: [part(0), part(32), part(64)] }
 	}
 
 	/// `x · b`, exactly, for `b ≤ ONE`.
+	#[cfg(not(target_arch = "wasm32"))]
 	#[inline(always)]
 	pub fn mul(&self, b: Fixed) -> u128 {
+		// `x < 2^96` and `b ≤ 2^32`: below `2^128`.
+		self.x.wrapping_mul(u128::from(b))
+	}
+
+	/// `x · b`, exactly, for `b ≤ ONE`.
+	#[cfg(target_arch = "wasm32")]
+	#[inline(always)]
+	pub fn mul(&self, b: Fixed) -> u128 {
+		self.mul_by_parts(b)
+	}
+
+	/// `x · b` from the 32-bit parts of `x`, for `b ≤ ONE`.
+	#[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
+	#[inline(always)]
+	pub fn mul_by_parts(&self, b: Fixed) -> u128 {
 		let [low, middle, high] = self.parts;
 		u128::from(low.wrapping_mul(b))
 			.wrapping_add(u128::from(middle.wrapping_mul(b)).wrapping_shl(32))
@@ -539,8 +575,10 @@ mod tests {
 		for &a in &fractions {
 			for &b in &fractions {
 				assert_eq!(mul_fractions(a, b), u128::from(a) * u128::from(b));
+				assert_eq!(mul_fractions_by_u64(a, b), u128::from(a) * u128::from(b));
 				for x in [0u128, 1, 1 << 64, (1 << 96) - 1, u128::from(u64::MAX)] {
 					assert_eq!(WideFactor::new(x).mul(b), x * u128::from(b));
+					assert_eq!(WideFactor::new(x).mul_by_parts(b), x * u128::from(b));
 				}
 			}
 		}
@@ -550,8 +588,9 @@ mod tests {
 			assert_eq!(mul_hi(a, b), mul_hi_by_halves(a, b));
 			assert_eq!(mul_wide(a, b), u128::from(a) * u128::from(b));
 			let (fa, fb) = (a % (ONE + 1), b % (ONE + 1));
-			assert_eq!(mul_fractions(fa, fb), u128::from(fa) * u128::from(fb));
+			assert_eq!(mul_fractions_by_u64(fa, fb), u128::from(fa) * u128::from(fb));
 			let x = (u128::from(a) << 32 | u128::from(b)) & ((1u128 << 96) - 1);
+			assert_eq!(WideFactor::new(x).mul_by_parts(fb), x * u128::from(fb));
 			assert_eq!(WideFactor::new(x).mul(fb), x * u128::from(fb));
 		}
 	}
