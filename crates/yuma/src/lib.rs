@@ -55,8 +55,10 @@
 //! bucket that holds the answer, by a weighted quickselect (`O(V)` for `V` weights in the
 //! column, worst case included). Normalisations multiply by a precomputed reciprocal instead of
 //! dividing, in `u64` arithmetic for every sum up to `2^63` (so wasm32, which has no 128-bit
-//! multiply, mostly avoids `u128` in the inner loops). A dense epoch costs `O(n · V)` time and
-//! `O(V)` working memory besides its inputs and outputs (`benches/epoch.rs` measures it).
+//! multiply, mostly avoids `u128` in the inner loops); there, a product of two fractions is one
+//! `u64` multiply and a bond times a column's exact rank three. A dense epoch costs `O(n · V)`
+//! time and `O(V)` working memory besides its inputs and outputs (`benches/epoch.rs` measures
+//! it).
 //!
 //! # Validator permits
 //!
