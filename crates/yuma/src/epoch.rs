@@ -5,19 +5,19 @@
 //! written in a cache-hostile order), the epoch sweeps the columns once and keeps a cursor into
 //! each permitted validator's weights and bonds rows (both ascending by column). Every
 //! [`BLOCK`] columns, each cursor copies its entries for the block into a small column-major
-//! buffer (a cache line of its row at a time), and the columns are then read from that buffer;
-//! the block's quantised new bonds are gathered the same way and appended to the rows at the
-//! end of the block. The working set is `V · BLOCK` entries, whatever `n`; validator trust and
-//! dividends accumulate per validator as the sweep goes. Products of two fractions are summed
-//! exactly in `u128` and divided once; a column's normalisations use a [`SumNormaliser`] per
-//! sum (`u64` arithmetic), the rows' a [`RowNormaliser`].
+//! buffer (a cache line of its row at a time), and the columns are then read from that buffer.
+//! The working set is `V · BLOCK` entries, whatever `n`; validator trust, dividends and the new
+//! bonds (appended to each validator's row, in column order) accumulate per validator as the
+//! sweep goes. Products of two fractions are summed exactly in `u128` and divided once; the
+//! rows' normalisations use a [`RowNormaliser`] (exact floor), the bonds' column normalisations
+//! a [`ColumnScaler`] per sum (one `u64` multiply per cell).
 
 use alloc::{borrow::Cow, vec, vec::Vec};
 
 use crate::{
 	fixed::{
-		from_u16_fraction, mul_fractions, scale_to_one, to_u16_fraction, Normaliser, RowNormaliser,
-		SumNormaliser, WideFactor,
+		from_u16_fraction, mul_fractions, scale_to_one, to_u16_fraction, ColumnScaler, Normaliser,
+		ProductSum, RankParts, RowNormaliser,
 	},
 	quantile::weighted_upper_quantile_bucketed,
 	EpochInput, EpochOutput, Fixed, SparseRow, U16Fraction,
@@ -44,8 +44,6 @@ struct Validator<'a> {
 	/// The previous bonds row, strictly ascending by column, and the next entry to read.
 	bonds: Cow<'a, [(u16, U16Fraction)]>,
 	next_bond: usize,
-	/// The new bonds, quantised, ascending by column.
-	new_bonds: SparseRow<U16Fraction>,
 }
 
 impl<'a> Validator<'a> {
@@ -76,7 +74,6 @@ impl<'a> Validator<'a> {
 			(weights, sum)
 		};
 		let bonds = clean_row(input.bonds.get(uid));
-		let new_bonds = Vec::with_capacity(weights.len());
 		Self {
 			uid,
 			stake,
@@ -86,7 +83,6 @@ impl<'a> Validator<'a> {
 			next_weight: 0,
 			bonds,
 			next_bond: 0,
-			new_bonds,
 		}
 	}
 
@@ -106,6 +102,7 @@ impl<'a> Validator<'a> {
 	/// `block[(column − first) · stride + slot]` (absent entries stay as they are: the caller
 	/// zeroes the block), consuming them. Blocks must come in ascending order. The diagonal
 	/// weight reads as zero.
+	#[inline(never)]
 	fn fill_block(
 		&mut self,
 		first: usize,
@@ -152,6 +149,16 @@ impl<'a> Validator<'a> {
 	}
 }
 
+/// What a validator accumulates over the columns.
+struct Tally {
+	/// `VT_i = Σ_j W̄_ij`.
+	trust: Fixed,
+	/// `Σ_j B_ij · R_j` with the exact ranks (step 8, before normalisation).
+	dividends: ProductSum,
+	/// The new bonds, quantised, non-zero ones only, ascending by column.
+	bonds: SparseRow<U16Fraction>,
+}
+
 /// One non-zero cell of the current column.
 #[derive(Clone, Copy, Default)]
 struct Cell {
@@ -163,6 +170,8 @@ struct Cell {
 	weight: Fixed,
 	/// The previous bond `b_ij`, then `B'_ij`.
 	bond: Fixed,
+	/// `S_i · W̄_ij` (saturating at `u64::MAX`).
+	product: u64,
 }
 
 /// See [`crate::run_epoch`].
@@ -202,43 +211,46 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 	let mut trust = vec![0; n];
 	// Exact `u128` ranks `Σ_i S_i·W̄_ij`, for incentive.
 	let mut exact_rank = vec![0u128; n];
-	// Per validator: `VT_i = Σ_j W̄_ij`, and `Σ_j B_ij · R_j` with the exact ranks (step 8,
-	// before normalisation).
-	let mut validator_sums: Vec<(Fixed, u128)> = vec![(0, 0); v];
+	// What each validator accumulates over the columns.
+	let mut tallies: Vec<Tally> = validators
+		.iter()
+		.map(|validator| Tally {
+			trust: 0,
+			dividends: ProductSum::default(),
+			// A new bond needs a weight or a previous bond: dense rows never grow.
+			bonds: Vec::with_capacity(validator.weights.len().max(validator.bonds.len())),
+		})
+		.collect();
 	// Scratch, reused by every column: its cells, and (weight, stake) pairs for the quantile.
-	let mut cells: Vec<Cell> = Vec::with_capacity(v);
-	let mut pairs: Vec<(Fixed, u64)> = Vec::with_capacity(v);
+	let mut cells: Vec<Cell> = vec![Cell::default(); v];
+	let mut pairs: Vec<(Fixed, u64)> = vec![(0, 0); v];
 	let mut scratch: Vec<(Fixed, u64)> = vec![(0, 0); v];
 
 	// The raw (weight, bond) of every validator for `BLOCK` columns at a time, column-major
 	// (`block[k · v + i]`): each validator's rows are read a cache line at a time rather than
-	// one entry per column. The quantised new bonds of the block are gathered the same way
-	// and appended to the rows when the block is done.
+	// one entry per column.
 	// One spare cell at the end, which `fill_block` writes entries past the block to.
 	let mut block: Vec<(u16, U16Fraction)> =
 		vec![(0, 0); v.saturating_mul(BLOCK).saturating_add(1)];
-	let mut new_block: Vec<U16Fraction> = vec![0; v.saturating_mul(BLOCK)];
 
 	// Rows hold `u16` columns, so columns from 65536 on are empty (and stay zero).
 	let columns = n.min(usize::from(u16::MAX).saturating_add(1));
 	for first in (0..columns).step_by(BLOCK) {
 		let end = first.saturating_add(BLOCK).min(columns);
 		block.iter_mut().for_each(|cell| *cell = (0, 0));
-		new_block.iter_mut().for_each(|cell| *cell = 0);
 		let touched = validators.iter().fold(0u32, |acc, validator| acc ^ validator.touch_ahead());
 		// Keeps the reads of `touch_ahead`, whose values are otherwise unused.
 		core::hint::black_box(touched);
 		for (slot, validator) in validators.iter_mut().enumerate() {
 			validator.fill_block(first, end, &mut block, v, slot);
 		}
-		for ((column, raw), quantised) in
-			(first..end).zip(block.chunks_exact(v.max(1))).zip(new_block.chunks_exact_mut(v.max(1)))
-		{
+		for (column, raw) in (first..end).zip(block.chunks_exact(v.max(1))) {
 			let Some(column_sums) = column_epoch(
 				&row_params,
+				// `column < 65536`.
+				u16::try_from(column).unwrap_or(u16::MAX),
 				raw,
-				quantised,
-				&mut validator_sums,
+				&mut tallies,
 				&mut cells,
 				&mut pairs,
 				&mut scratch,
@@ -261,21 +273,6 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 				*slot = rank_sum;
 			}
 		}
-		// Append the block's quantised bonds, non-zero ones only, to each validator's row.
-		let mut kept = [(0u16, 0u16); BLOCK];
-		for (slot, validator) in validators.iter_mut().enumerate() {
-			let mut count = 0usize;
-			for (column, k) in (first..end).zip(0usize..) {
-				let bond =
-					new_block.get(k.wrapping_mul(v).wrapping_add(slot)).copied().unwrap_or(0);
-				if let Some(entry) = kept.get_mut(count) {
-					// `column < 65536`.
-					*entry = (u16::try_from(column).unwrap_or(u16::MAX), bond);
-				}
-				count = count.wrapping_add(usize::from(bond > 0));
-			}
-			validator.new_bonds.extend_from_slice(kept.get(..count).unwrap_or_default());
-		}
 	}
 
 	// Step 5: incentive, from the exact ranks.
@@ -283,22 +280,21 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 	let incentive: Vec<Fixed> = exact_rank.iter().map(|&r| by_total_rank.scale(r)).collect();
 
 	// Step 8: normalise the dividends. Neurons without a permit keep zeros and empty bonds.
-	let by_total_dividends =
-		Normaliser::new(validator_sums.iter().fold(0u128, |acc, &(_, d)| acc.saturating_add(d)));
+	let by_total_dividends = Normaliser::new(
+		tallies.iter().fold(0u128, |acc, tally| acc.saturating_add(tally.dividends.total())),
+	);
 	let mut validator_trust = vec![0; n];
 	let mut dividends = vec![0; n];
 	let mut bonds: Vec<SparseRow<U16Fraction>> = vec![Vec::new(); n];
-	for (validator, &(validator_trust_sum, dividend_sum)) in
-		validators.into_iter().zip(validator_sums.iter())
-	{
+	for (validator, tally) in validators.iter().zip(tallies) {
 		if let Some(slot) = validator_trust.get_mut(validator.uid) {
-			*slot = validator_trust_sum;
+			*slot = tally.trust;
 		}
 		if let Some(slot) = dividends.get_mut(validator.uid) {
-			*slot = by_total_dividends.scale(dividend_sum);
+			*slot = by_total_dividends.scale(tally.dividends.total());
 		}
 		if let Some(slot) = bonds.get_mut(validator.uid) {
-			*slot = validator.new_bonds;
+			*slot = tally.bonds;
 		}
 	}
 
@@ -306,49 +302,33 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 }
 
 /// Steps 2–8 for one column, from the raw `(weight, bond)` of each validator (`raw[i]`) and its
-/// `(S_i, row normaliser)` (`row_params[i]`):
-/// writes the quantised new bonds to `quantised[i]`, adds to each validator's trust and
-/// dividend sums, and returns `(C_j, P_j, R_j)` with the exact pre-rank and rank, or `None`
-/// for a column without entries (all zero). `params` is `(Σ S, need, α, 1 − α)` (the last
-/// two in millionths).
+/// `(S_i, row normaliser)` (`row_params[i]`): adds to each validator's tally (trust, dividend
+/// sum, quantised new bond) and returns `(C_j, P_j, R_j)` with the exact pre-rank and rank, or
+/// `None` for a column without entries (all zero). `params` is `(Σ S, need, α, 1 − α)` (the
+/// last two in millionths).
+///
+/// Sums here cannot overflow, so they wrap (no checks): `Σ_i S_i ≤ ONE` and every fraction is
+/// at most `ONE`, so `P_j, R_j ≤ 2^64`, `Σ_i B'_ij ≤ 2^52 · V`, `VT_i ≤ ONE` (a row's floored
+/// fractions sum to at most one) and `Σ_j B_ij · R_j < 2^113`.
+///
+/// Each step is a function of its own, kept out of line: one function with every step inlined
+/// has more live values than registers, and the wasm compiler spills them in every loop.
 #[allow(clippy::too_many_arguments)]
-#[inline(always)]
+#[inline(never)]
 fn column_epoch(
 	row_params: &[(Fixed, RowNormaliser)],
+	column: u16,
 	raw: &[(u16, U16Fraction)],
-	quantised: &mut [U16Fraction],
-	validator_sums: &mut [(Fixed, u128)],
-	cells: &mut Vec<Cell>,
-	pairs: &mut Vec<(Fixed, u64)>,
+	tallies: &mut [Tally],
+	cells: &mut [Cell],
+	pairs: &mut [(Fixed, u64)],
 	scratch: &mut [(Fixed, u64)],
 	params: (u64, u64, u64, u64),
 ) -> Option<(Fixed, u128, u128)> {
 	let (total_stake, need, new_share, previous_share) = params;
-
-	// Step 2 (row normalisation) and the pre-rank `P_j = Σ_i S_i·W_ij`, in one pass that
-	// also gathers the quantile's pairs. Sums here cannot overflow, so they wrap (no checks):
-	// `Σ_i S_i ≤ ONE` and every fraction is at most `ONE`, so `P_j, R_j ≤ 2^64`, `Σ_i B'_ij
-	// ≤ 2^52 · V`, `VT_i ≤ ONE` (a row's floored fractions sum to at most one) and
-	// `Σ_j B_ij · R_j ≤ 2^96 · 65536`.
-	cells.clear();
-	pairs.clear();
-	let mut pre_rank_sum: u128 = 0;
-	// The pairs' stake: at most `Σ S ≤ ONE`.
-	let mut pairs_stake: u64 = 0;
-	for ((index, &(stake, by_row_sum)), &(w, b)) in row_params.iter().enumerate().zip(raw) {
-		if w > 0 || b > 0 {
-			let weight = by_row_sum.scale(w);
-			cells.push(Cell { validator: index, stake, weight, bond: from_u16_fraction(b) });
-			pre_rank_sum = pre_rank_sum.wrapping_add(mul_fractions(stake, weight));
-			if stake > 0 && weight > 0 {
-				pairs.push((weight, stake));
-				pairs_stake = pairs_stake.wrapping_add(stake);
-			}
-		}
-	}
-	if cells.is_empty() {
-		return None;
-	}
+	let gathered = gather(row_params, raw, cells, pairs);
+	let cells = cells.get_mut(..gathered.cells).filter(|cells| !cells.is_empty())?;
+	let pairs = pairs.get_mut(..gathered.pairs).unwrap_or_default();
 
 	// Step 3: consensus.
 	let c = if total_stake == 0 {
@@ -356,54 +336,111 @@ fn column_epoch(
 	} else if need == 0 {
 		cells.iter().map(|cell| cell.weight).max().unwrap_or(0)
 	} else {
-		weighted_upper_quantile_bucketed(pairs, scratch, need, pairs_stake)
+		weighted_upper_quantile_bucketed(pairs, scratch, need, gathered.pairs_stake)
 	};
 
-	// Steps 4–5: clip; rank.
+	let rank_sum = clip(cells, c);
+	let bond_sum = moving_average(cells, rank_sum, new_share, previous_share);
+	tally(cells, column, rank_sum, bond_sum, tallies);
+	Some((c, gathered.pre_rank_sum, rank_sum))
+}
+
+/// What [`gather`] found in a column.
+struct Gathered {
+	/// Cells written (non-zero entries).
+	cells: usize,
+	/// Pairs written (entries with stake and weight).
+	pairs: usize,
+	/// `P_j = Σ_i S_i·W_ij`, exactly.
+	pre_rank_sum: u128,
+	/// The pairs' stake: at most `Σ S ≤ ONE`.
+	pairs_stake: u64,
+}
+
+/// Step 2 (row normalisation) and the pre-rank, in one pass that writes the column's non-zero
+/// entries to `cells` and the quantile's `(weight, stake)` pairs to `pairs` (both at least as
+/// long as `raw`). Every entry is written to the next free cell (and pair), which only counts
+/// as taken when the entry is non-zero: no branch on the data.
+#[inline(never)]
+fn gather(
+	row_params: &[(Fixed, RowNormaliser)],
+	raw: &[(u16, U16Fraction)],
+	cells: &mut [Cell],
+	pairs: &mut [(Fixed, u64)],
+) -> Gathered {
+	let mut gathered = Gathered { cells: 0, pairs: 0, pre_rank_sum: 0, pairs_stake: 0 };
+	for ((index, &(stake, by_row_sum)), &(w, b)) in row_params.iter().enumerate().zip(raw) {
+		let weight = by_row_sum.scale(w);
+		if let Some(cell) = cells.get_mut(gathered.cells) {
+			*cell =
+				Cell { validator: index, stake, weight, bond: from_u16_fraction(b), product: 0 };
+		}
+		gathered.cells = gathered.cells.wrapping_add(usize::from(w | b != 0));
+		gathered.pre_rank_sum = gathered.pre_rank_sum.wrapping_add(mul_fractions(stake, weight));
+		if let Some(pair) = pairs.get_mut(gathered.pairs) {
+			*pair = (weight, stake);
+		}
+		let counted = stake > 0 && weight > 0;
+		gathered.pairs = gathered.pairs.wrapping_add(usize::from(counted));
+		gathered.pairs_stake = gathered.pairs_stake.wrapping_add(if counted { stake } else { 0 });
+	}
+	gathered
+}
+
+/// Steps 4–5: clips each weight at consensus `c` and returns the rank `R_j = Σ_i S_i · W̄_ij`,
+/// exactly. Each cell keeps its `S_i · W̄_ij` for step 7.
+#[inline(never)]
+fn clip(cells: &mut [Cell], c: Fixed) -> u128 {
 	let mut rank_sum: u128 = 0;
 	for cell in cells.iter_mut() {
 		cell.weight = cell.weight.min(c);
-		rank_sum = rank_sum.wrapping_add(mul_fractions(cell.stake, cell.weight));
+		let product = mul_fractions(cell.stake, cell.weight);
+		rank_sum = rank_sum.wrapping_add(product);
+		// Below `2^64` but for `ONE · ONE`, which saturates (`by_rank` allows for it).
+		cell.product = u64::try_from(product).unwrap_or(u64::MAX);
 	}
+	rank_sum
+}
 
-	// Step 7: ΔB = S·W̄ normalised by its column sum (which is the exact rank), the moving
-	// average with the previous bonds, then B normalised by its column sum.
-	let by_rank = SumNormaliser::new(rank_sum);
-	let simple = by_rank.is_simple();
+/// Step 7, first half: `ΔB = S·W̄` normalised by its column sum (the exact rank, by a
+/// [`ColumnScaler`]), and its moving average `B'` with the previous bonds, kept in each cell.
+/// Returns `Σ_i B'_ij`.
+#[inline(never)]
+fn moving_average(cells: &mut [Cell], rank_sum: u128, new_share: u64, previous_share: u64) -> u128 {
+	let by_rank = ColumnScaler::new(rank_sum);
 	let mut bond_sum: u128 = 0;
 	for cell in cells.iter_mut() {
-		let product = mul_fractions(cell.stake, cell.weight);
-		let delta = if simple { by_rank.scale_simple(product) } else { by_rank.scale(product) };
+		let delta = by_rank.scale(cell.product);
 		// `B'` in units of `1 / (10^6 · ONE)`: the division by 10^6 cancels in the
-		// normalisation below, so it is never done (nor rounded). With `α + (1 − α) = 10^6`
-		// and both fractions at most `ONE`, `B' ≤ 10^6 · 2^32 < 2^52`: no overflow.
+		// normalisation, so it is never done (nor rounded). With `α + (1 − α) = 10^6` and both
+		// fractions at most `ONE`, `B' ≤ 10^6 · 2^32 < 2^52`: no overflow.
 		cell.bond =
 			new_share.wrapping_mul(delta).wrapping_add(previous_share.wrapping_mul(cell.bond));
 		bond_sum = bond_sum.wrapping_add(u128::from(cell.bond));
 	}
+	bond_sum
+}
 
-	// Step 8 accumulates `Σ_j B_ij · R_j` with the exact ranks: since `I_j ∝ R_j`, it
-	// normalises to the same quotient as `Σ_j B_ij · I_j`, without the rounding of `I`
-	// (`B ≤ 2^32`, `R ≤ 2^64`: no overflow). `B · R` is taken from `u64` products of `B` with
-	// `R`'s 32-bit parts. The quantised bonds are the output.
-	let by_rank_sum = WideFactor::new(rank_sum);
-	let by_bond_sum = SumNormaliser::new(bond_sum);
-	let simple = by_bond_sum.is_simple();
-	for cell in cells.iter() {
-		let bond = if simple {
-			by_bond_sum.scale_simple(u128::from(cell.bond))
-		} else {
-			by_bond_sum.scale_u64(cell.bond)
-		};
-		if let Some((validator_trust, dividends)) = validator_sums.get_mut(cell.validator) {
-			*validator_trust = validator_trust.wrapping_add(cell.weight);
-			*dividends = dividends.wrapping_add(by_rank_sum.mul(bond));
-		}
-		if let Some(slot) = quantised.get_mut(cell.validator) {
-			*slot = to_u16_fraction(bond);
+/// Step 7, second half, and step 8's sums: `B = B' / Σ B'` (by a [`ColumnScaler`]), added to
+/// each validator's tally as its quantised new bond and as `B_ij · R_j` with the exact rank
+/// (since `I_j ∝ R_j`, `Σ_j B_ij · R_j` normalises to the same quotient as `Σ_j B_ij · I_j`,
+/// without the rounding of `I`), with the validator trust `Σ_j W̄_ij`.
+#[inline(never)]
+fn tally(cells: &[Cell], column: u16, rank_sum: u128, bond_sum: u128, tallies: &mut [Tally]) {
+	let rank_parts = RankParts::new(rank_sum);
+	let by_bond_sum = ColumnScaler::new(bond_sum);
+	for cell in cells {
+		// `B'_ij ≤ Σ_k B'_kj`: at most `ONE`.
+		let bond = by_bond_sum.scale(cell.bond);
+		if let Some(tally) = tallies.get_mut(cell.validator) {
+			tally.trust = tally.trust.wrapping_add(cell.weight);
+			tally.dividends.add(bond, rank_parts);
+			let quantised = to_u16_fraction(bond);
+			if quantised > 0 {
+				tally.bonds.push((column, quantised));
+			}
 		}
 	}
-	Some((c, pre_rank_sum, rank_sum))
 }
 
 /// Step 1: `S_i = s_i / Σ s` (floor) with `s_i` the stake of active permitted neurons.

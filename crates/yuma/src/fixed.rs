@@ -1,14 +1,14 @@
-//! Fixed-point arithmetic for the epoch: exact floor divisions and conversions.
+//! Fixed-point arithmetic for the epoch: floor divisions, column normalisations and
+//! conversions.
 //!
 //! Every fraction is a [`Fixed`] with 32 fractional bits ([`ONE`] = 2^32). Products of two
-//! fractions are taken exactly in `u128` ([`mul_fractions`], [`mul_wide`], [`WideFactor`]) and
-//! only divided back at the end, so that sums of products carry no intermediate rounding. Divisions that normalise many values by one
-//! sum go through a [`Normaliser`], which replaces the `u128` division by a multiplication with a
-//! precomputed reciprocal and one correction step, and still returns the exact floor. The
-//! epoch's inner loops use two narrower variants with the same results: [`RowNormaliser`] (a
-//! row's `u16` weights, all in `u64`) and [`SumNormaliser`] (a column's sums, one `u64 × u64`
-//! high product for any sum up to `2^63`), since `u128` products and divisions are library
-//! calls on wasm32.
+//! fractions are taken exactly ([`mul_fractions`], [`ProductSum`]) and only divided back at the
+//! end, so that sums of products carry no intermediate rounding. Divisions that normalise many
+//! values by one sum replace the division by a multiplication with a precomputed reciprocal:
+//! [`Normaliser`] (any `u128`) and [`RowNormaliser`] (a row's `u16` weights, in `u64`) add one
+//! correction step and return the exact floor; [`ColumnScaler`] (the bonds' column
+//! normalisations) skips it and is within a few units. `u128` products and divisions are
+//! library calls on wasm32, so the epoch's inner loops stay in `u64` arithmetic.
 
 use crate::{Fixed, U16Fraction, ONE};
 
@@ -18,128 +18,54 @@ const TWO_POW_96: u128 = 1 << 96;
 /// `2^64`: the largest numerator the reciprocal path of a [`Normaliser`] is exact for.
 const TWO_POW_64: u128 = 1 << 64;
 
-/// `2^32`, as the boundary between the [`SumNormaliser`]'s small and medium denominators.
-const TWO_POW_32: u64 = 1 << 32;
-
-/// `2^63`: a [`SumNormaliser`]'s remainders stay below `2^64` for denominators up to here.
-const TWO_POW_63: u64 = 1 << 63;
-
-/// The exact product of two `u64`s; it cannot overflow: `(2^64 - 1)^2 < 2^128`.
-#[cfg(not(target_arch = "wasm32"))]
-#[inline(always)]
-pub fn mul_wide(a: u64, b: u64) -> u128 {
-	u128::from(a).wrapping_mul(u128::from(b))
-}
-
-/// The exact product of two `u64`s, from [`mul_hi`] and the low half: wasm32 has no `u128`
-/// multiply, and `core`'s is a call that multiplies two full `u128`s.
-#[cfg(target_arch = "wasm32")]
-#[inline(always)]
-pub fn mul_wide(a: u64, b: u64) -> u128 {
-	u128::from(mul_hi(a, b)).wrapping_shl(64) | u128::from(a.wrapping_mul(b))
-}
-
-/// The high 64 bits of the product of two `u64`s.
-#[cfg(not(target_arch = "wasm32"))]
-#[inline(always)]
-pub fn mul_hi(a: u64, b: u64) -> u64 {
-	// The high half of a `u128` below `2^128` fits a `u64`.
-	u64::try_from(u128::from(a).wrapping_mul(u128::from(b)).wrapping_shr(64)).unwrap_or(u64::MAX)
-}
-
-/// The high 64 bits of the product of two `u64`s (wasm32: four `u64` products of halves).
-#[cfg(target_arch = "wasm32")]
-#[inline(always)]
-pub fn mul_hi(a: u64, b: u64) -> u64 {
-	mul_hi_by_halves(a, b)
-}
-
-/// The high 64 bits of `a · b` from 32-bit halves, with `u64` arithmetic only.
-#[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
-#[inline(always)]
-pub fn mul_hi_by_halves(a: u64, b: u64) -> u64 {
-	const LOW: u64 = (1 << 32) - 1;
-	let (a_lo, a_hi) = (a & LOW, a.wrapping_shr(32));
-	let (b_lo, b_hi) = (b & LOW, b.wrapping_shr(32));
-	// Each product of halves is below `2^64`; `middle < 3 · 2^32`; the high half cannot
-	// overflow since the whole product is below `2^128`.
-	let low_low = a_lo.wrapping_mul(b_lo);
-	let low_high = a_lo.wrapping_mul(b_hi);
-	let high_low = a_hi.wrapping_mul(b_lo);
-	let middle = low_low.wrapping_shr(32).wrapping_add(low_high & LOW).wrapping_add(high_low & LOW);
-	a_hi.wrapping_mul(b_hi)
-		.wrapping_add(low_high.wrapping_shr(32))
-		.wrapping_add(high_low.wrapping_shr(32))
-		.wrapping_add(middle.wrapping_shr(32))
-}
-
-/// The exact product of two fractions `a, b ≤ ONE`: the epoch's `S_i · W_ij` products. On
-/// wasm32 (see [`mul_fractions_by_u64`]) one `u64` multiply instead of [`mul_wide`]'s four;
-/// natively the 128-bit product is one instruction already.
-#[cfg(not(target_arch = "wasm32"))]
+/// The exact product of two fractions `a, b ≤ ONE` (the epoch's `S_i · W_ij`), with one `u64`
+/// multiply (wasm32 has no 128-bit multiply; `core`'s is a call that multiplies two full
+/// `u128`s): the product is below `2^64` unless both are [`ONE`], and `2^64` is the only product
+/// with bit 64 set (bit 32 is set in a fraction `≤ ONE` only when it is `ONE`), so the low 64
+/// bits and that bit make it exactly.
 #[inline(always)]
 pub fn mul_fractions(a: Fixed, b: Fixed) -> u128 {
-	mul_wide(a, b)
-}
-
-/// The exact product of two fractions `a, b ≤ ONE` (wasm32: [`mul_fractions_by_u64`]).
-#[cfg(target_arch = "wasm32")]
-#[inline(always)]
-pub fn mul_fractions(a: Fixed, b: Fixed) -> u128 {
-	mul_fractions_by_u64(a, b)
-}
-
-/// `a · b` for fractions `a, b ≤ ONE`, with one `u64` multiply: the product is below `2^64`
-/// unless both are [`ONE`], and `2^64` is the only product with bit 64 set (bit 32 is set in a
-/// fraction `≤ ONE` only when it is `ONE`), so the low 64 bits and that bit make it exactly.
-#[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
-#[inline(always)]
-pub fn mul_fractions_by_u64(a: Fixed, b: Fixed) -> u128 {
 	u128::from((a & b).wrapping_shr(32)).wrapping_shl(64) | u128::from(a.wrapping_mul(b))
 }
 
-/// One factor `x < 2^96` to multiply many fractions `b ≤ ONE` by (the dividends' `B_ij · R_j`).
-/// On wasm32 it is split in 32-bit parts, `x · b = Σ_k (x_k · b) · 2^(32k)` with each
-/// `x_k · b < 2^64`: three `u64` multiplies instead of two 128-bit products.
+/// A column's exact rank `R ≤ 2^64` (`ONE · ONE`) split for the dividends' products `B · R`
+/// with fractions `B ≤ ONE`: `R = high · 2^32 + low`, `low < 2^32`, `high ≤ 2^32`, so each
+/// part times `B` is one `u64` multiply (the high one through [`mul_fractions`], since
+/// it reaches `2^64` when both are `ONE`).
 #[derive(Clone, Copy, Debug)]
-pub struct WideFactor {
-	#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-	x: u128,
-	parts: [u64; 3],
+pub struct RankParts {
+	low: u64,
+	high: u64,
 }
 
-impl WideFactor {
-	/// `x`'s low 96 bits.
-	pub fn new(x: u128) -> Self {
-		const LOW: u128 = (1 << 32) - 1;
-		let part = |shift: u32| u64::try_from(x.wrapping_shr(shift) & LOW).unwrap_or(0);
-		let x = x & ((1 << 96) - 1);
-		Self { x, parts: [part(0), part(32), part(64)] }
+impl RankParts {
+	/// `rank`, saturated at `2^64`.
+	pub fn new(rank: u128) -> Self {
+		let rank = rank.min(TWO_POW_64);
+		let low = u64::try_from(rank & u128::from(u32::MAX)).unwrap_or(0);
+		Self { low, high: u64::try_from(rank.wrapping_shr(32)).unwrap_or(ONE) }
+	}
+}
+
+/// `Σ B · R` over a validator's columns, exactly, kept as the sums of `B · low` and of
+/// `B · high` (each below `2^80` for up to 65536 columns), combined once at the end.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProductSum {
+	low: u128,
+	high: u128,
+}
+
+impl ProductSum {
+	/// Adds `bond · rank`, for `bond ≤ ONE`.
+	#[inline(always)]
+	pub fn add(&mut self, bond: Fixed, rank: RankParts) {
+		self.low = self.low.wrapping_add(u128::from(bond.wrapping_mul(rank.low)));
+		self.high = self.high.wrapping_add(mul_fractions(bond, rank.high));
 	}
 
-	/// `x · b`, exactly, for `b ≤ ONE`.
-	#[cfg(not(target_arch = "wasm32"))]
-	#[inline(always)]
-	pub fn mul(&self, b: Fixed) -> u128 {
-		// `x < 2^96` and `b ≤ 2^32`: below `2^128`.
-		self.x.wrapping_mul(u128::from(b))
-	}
-
-	/// `x · b`, exactly, for `b ≤ ONE`.
-	#[cfg(target_arch = "wasm32")]
-	#[inline(always)]
-	pub fn mul(&self, b: Fixed) -> u128 {
-		self.mul_by_parts(b)
-	}
-
-	/// `x · b` from the 32-bit parts of `x`, for `b ≤ ONE`.
-	#[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
-	#[inline(always)]
-	pub fn mul_by_parts(&self, b: Fixed) -> u128 {
-		let [low, middle, high] = self.parts;
-		u128::from(low.wrapping_mul(b))
-			.wrapping_add(u128::from(middle.wrapping_mul(b)).wrapping_shl(32))
-			.wrapping_add(u128::from(high.wrapping_mul(b)).wrapping_shl(64))
+	/// The sum (`high · 2^32 + low`, below `2^113`).
+	pub fn total(&self) -> u128 {
+		self.low.saturating_add(self.high.saturating_mul(1 << 32))
 	}
 }
 
@@ -174,154 +100,6 @@ impl RowNormaliser {
 		// `estimate ≤ w·2^32/row_sum`, so the remainder is exact and below `2 · row_sum`.
 		let remainder = w.wrapping_shl(32).wrapping_sub(estimate.wrapping_mul(self.row_sum));
 		if remainder >= self.row_sum {
-			estimate.wrapping_add(1)
-		} else {
-			estimate
-		}
-	}
-}
-
-/// The size class of a [`SumNormaliser`]'s denominator, which picks its arithmetic.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Range {
-	/// `den = 0`: every result is `0`.
-	Zero,
-	/// `1 ≤ den ≤ 2^32`: `num · 2^32 < 2^64`; reciprocal `floor(2^64 / den)` (`den ≥ 2` when used).
-	Small,
-	/// `2^32 < den ≤ 2^63`: reciprocal `floor(2^96 / den) < 2^64`, remainders below `2^64`.
-	Medium,
-	/// `2^63 < den < 2^64`: as `Medium`, with the remainder in `u128`.
-	Large,
-	/// `den = 2^64`: the quotient is `num / 2^32`.
-	TwoPow64,
-	/// `den > 2^64`: the general [`Normaliser`].
-	Huge,
-}
-
-/// Computes `floor(num · ONE / den)` for the many terms `num` of one sum `den`, saturating at
-/// [`ONE`]: the same results as a [`Normaliser`], but for `den ≤ 2^64` (every sum of a column)
-/// the numerator below `den` fits a `u64`, and one `u64 × u64` high product ([`mul_hi`]) with
-/// a reciprocal below `2^64` gives the quotient or one less:
-///
-/// - `den ≤ 2^32`: `N = num · 2^32 < 2^64`, `r = floor(2^64 / den)`; the estimate
-///   `floor(N · r / 2^64)` is off by `N · (2^64/den − r) / 2^64 < N / 2^64 < 1`;
-/// - `den > 2^32`: `r = floor(2^96 / den) < 2^64`; `floor(num · r / 2^64)` is off by
-///   `num · (2^96/den − r) / 2^64 < num / 2^64 < 1`.
-///
-/// The remainder `num · 2^32 − estimate · den` lies in `[0, 2·den)`: for `den ≤ 2^63` it is
-/// computed exactly modulo `2^64`, above that in `u128`. (`den = 2^64` is a shift.)
-#[derive(Clone, Copy, Debug)]
-pub struct SumNormaliser {
-	range: Range,
-	/// `den` when it fits a `u64` (every range but `Huge`).
-	den: u64,
-	reciprocal: u64,
-	/// Applied to the numerator before the high product: 32 for `Small`, else 0.
-	pre_shift: u32,
-	/// The general path, for `Huge`.
-	general: Normaliser,
-}
-
-impl SumNormaliser {
-	/// A normaliser dividing by `den` (every result is `0` when `den = 0`).
-	pub fn new(den: u128) -> Self {
-		let Ok(den64) = u64::try_from(den) else {
-			let range = if den == TWO_POW_64 { Range::TwoPow64 } else { Range::Huge };
-			return Self {
-				range,
-				den: 0,
-				reciprocal: 0,
-				pre_shift: 0,
-				general: Normaliser::new(den),
-			};
-		};
-		let general = Normaliser { den, reciprocal: 0 };
-		let (range, reciprocal) = if den64 == 0 {
-			(Range::Zero, 0)
-		} else if den64 <= TWO_POW_32 {
-			// `den ≥ 2` whenever it is used (`num < den`); `den = 1` only meets `num = 0`.
-			let r = TWO_POW_64.checked_div(den).unwrap_or(0);
-			(Range::Small, u64::try_from(r).unwrap_or(u64::MAX))
-		} else {
-			let r = TWO_POW_96.checked_div(den).unwrap_or(0);
-			let range = if den64 <= TWO_POW_63 { Range::Medium } else { Range::Large };
-			(range, u64::try_from(r).unwrap_or(u64::MAX))
-		};
-		let pre_shift = if range == Range::Small { 32 } else { 0 };
-		Self { range, den: den64, reciprocal, pre_shift, general }
-	}
-
-	/// `floor(num · ONE / den)`, saturating at [`ONE`] when `num ≥ den`; `0` when `den = 0`.
-	#[inline(always)]
-	pub fn scale(&self, num: u128) -> Fixed {
-		match self.range {
-			Range::Zero => 0,
-			Range::Huge => self.general.scale(num),
-			Range::Small | Range::Medium => {
-				// `num < den` fits a `u64`; past that the answer saturates.
-				match u64::try_from(num) {
-					Ok(num) if num < self.den => self.scale_below(num),
-					_ => ONE,
-				}
-			}
-			Range::Large => {
-				// `num < den < 2^64` fits a `u64`; past that the answer saturates.
-				let num = match u64::try_from(num) {
-					Ok(num) if num < self.den => num,
-					_ => return ONE,
-				};
-				let estimate = mul_hi(num, self.reciprocal);
-				// The remainder, below `2 · den < 2^65`, in `u128`.
-				let remainder =
-					u128::from(num).wrapping_shl(32).wrapping_sub(mul_wide(estimate, self.den));
-				if remainder >= u128::from(self.den) {
-					estimate.wrapping_add(1)
-				} else {
-					estimate
-				}
-			}
-			Range::TwoPow64 => match u64::try_from(num) {
-				// `floor(num · 2^32 / 2^64)`, exactly.
-				Ok(num) => num.wrapping_shr(32),
-				Err(_) => ONE,
-			},
-		}
-	}
-
-	/// Whether [`Self::scale_simple`] applies (`1 ≤ den ≤ 2^63`, the usual case), so that a
-	/// loop can choose its path once.
-	#[inline(always)]
-	pub fn is_simple(&self) -> bool {
-		matches!(self.range, Range::Small | Range::Medium)
-	}
-
-	/// As [`Self::scale`], when [`Self::is_simple`]: no dispatch on the range.
-	#[inline(always)]
-	pub fn scale_simple(&self, num: u128) -> Fixed {
-		match u64::try_from(num) {
-			Ok(num) if num < self.den => self.scale_below(num),
-			_ => ONE,
-		}
-	}
-
-	/// As [`Self::scale`] for a `u64` numerator.
-	#[inline(always)]
-	pub fn scale_u64(&self, num: u64) -> Fixed {
-		match self.range {
-			Range::Small | Range::Medium if num < self.den => self.scale_below(num),
-			Range::Small | Range::Medium => ONE,
-			_ => self.scale(u128::from(num)),
-		}
-	}
-
-	/// `Small` and `Medium` with `num < den`: every step in `u64`, see the type's doc.
-	#[inline(always)]
-	fn scale_below(&self, num: u64) -> Fixed {
-		// `Small`: `num < den ≤ 2^32`, so `num · 2^32 < 2^64`.
-		let estimate = mul_hi(num.wrapping_shl(self.pre_shift), self.reciprocal);
-		// The true remainder is in `[0, 2·den) ⊂ [0, 2^64)`: exact modulo `2^64`.
-		let remainder = num.wrapping_shl(32).wrapping_sub(estimate.wrapping_mul(self.den));
-		if remainder >= self.den {
 			estimate.wrapping_add(1)
 		} else {
 			estimate
@@ -400,6 +178,44 @@ impl Normaliser {
 	}
 }
 
+/// `num · ONE / den` to within a few units for the terms `num ≤ den` of one column's sum `den ≤
+/// 2^64`, with one `u64` multiply and two shifts each: the bonds' normalisations, which the
+/// epoch does for every cell and which need no exact floor (they are averaged into the
+/// dividends and stored as 16-bit fractions).
+///
+/// Both `num` and `den` are shifted right by the same `k` that brings `den` below `2^32`
+/// (`d = den >> k ≥ 2^31` when `k > 0`), and `n = num >> k ≤ d` is multiplied by `r =
+/// floor(2^63 / d)`: `n · r ≤ d · r ≤ 2^63` never overflows, and the result, `n · r / 2^31`, is
+/// at most [`ONE`]. It is off from `num · 2^32 / den` by less than 7 units (of `2^-32`): the
+/// shifted quotient `n / d` differs from `num / den` by at most `2 / d ≤ 2^-30` (4 units) when
+/// `k > 0` (none when `k = 0`), the reciprocal's floor costs less than `n / 2^31 < 2` units,
+/// and the last floor one.
+#[derive(Clone, Copy, Debug)]
+pub struct ColumnScaler {
+	shift: u32,
+	reciprocal: u64,
+}
+
+impl ColumnScaler {
+	/// Scales by `1 / den` (every result is `0` when `den = 0`).
+	pub fn new(den: u128) -> Self {
+		let shift = 128u32.saturating_sub(den.leading_zeros()).saturating_sub(32);
+		if shift >= 64 {
+			// `den ≥ 2^95`: every `u64` numerator scales to less than 2 units; all give `0`.
+			return Self { shift: 0, reciprocal: 0 };
+		}
+		let reduced = u64::try_from(den.wrapping_shr(shift)).unwrap_or(u64::MAX);
+		Self { shift, reciprocal: (1u64 << 63).checked_div(reduced).unwrap_or(0) }
+	}
+
+	/// About `num · ONE / den` (see the type), for `num ≤ den`; larger `num` may give more
+	/// than [`ONE`].
+	#[inline(always)]
+	pub fn scale(&self, num: u64) -> Fixed {
+		num.wrapping_shr(self.shift).wrapping_mul(self.reciprocal).wrapping_shr(31)
+	}
+}
+
 /// `b · ONE / u16::MAX` (floor): a stored [`U16Fraction`] as a [`Fixed`].
 #[inline(always)]
 pub fn from_u16_fraction(b: U16Fraction) -> Fixed {
@@ -407,6 +223,20 @@ pub fn from_u16_fraction(b: U16Fraction) -> Fixed {
 	// is `b · 65537`, plus one for `b = 65535` (no division, which wasm32 pays for).
 	let b = u64::from(b);
 	b.wrapping_mul(65_537).wrapping_add(u64::from(b == u64::from(u16::MAX)))
+}
+
+/// `floor(x · 10^18 / ONE)`, saturating at `10^18` for `x ≥ ONE`: a fraction in
+/// quintillionths (a `Perquintill`'s parts; the same value as its `from_rational(x, ONE)`),
+/// in `u64` arithmetic. With `10^18 = 5^18 · 2^18`, the quotient is `floor(x · 5^18 / 2^14)`,
+/// taken as `h · 5^18 + floor(l · 5^18 / 2^14)` for `x = h · 2^14 + l` (both products below
+/// `2^61`).
+#[inline(always)]
+pub fn to_quintillionths(x: Fixed) -> u64 {
+	const FIVE_POW_18: u64 = 3_814_697_265_625;
+	let x = x.min(ONE);
+	let (high, low) = (x.wrapping_shr(14), x & ((1 << 14) - 1));
+	high.wrapping_mul(FIVE_POW_18)
+		.wrapping_add(low.wrapping_mul(FIVE_POW_18).wrapping_shr(14))
 }
 
 /// `x · u16::MAX / ONE` rounded to nearest (halves up), saturating at `u16::MAX` for `x ≥ ONE`.
@@ -495,42 +325,6 @@ mod tests {
 	}
 
 	#[test]
-	fn sum_normaliser_matches_division() {
-		let mut x: u64 = 0x0123_4567_89AB_CDEF;
-		let mut next = || {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			x
-		};
-		let mut dens: Vec<u128> = vec![0, 1, 2, 3, 65535, 1 << 31, (1 << 32) - 1, 1 << 32];
-		dens.extend([(1 << 32) + 1, (1 << 63) - 1, 1 << 63, (1 << 63) + 1, u128::from(u64::MAX)]);
-		dens.extend([1 << 64, (1 << 64) + 1, 1 << 100, u128::MAX]);
-		for _ in 0..20_000 {
-			let bits = next() % 70;
-			let den = (u128::from(next()) << 8 | u128::from(next() & 0xff)) >> (72 - bits.min(72));
-			dens.push(den);
-		}
-		for &den in &dens {
-			let n = SumNormaliser::new(den);
-			let mut nums = vec![0u128, 1, 2, den / 3, den / 2, den.saturating_sub(1), den];
-			nums.extend([den.saturating_add(1), 1 << 64, u128::MAX]);
-			for _ in 0..20 {
-				nums.push(u128::from(next()) % den.saturating_add(1).max(1));
-			}
-			for &num in &nums {
-				assert_eq!(n.scale(num), reference(num, den), "{num} / {den}");
-				if let Ok(small) = u64::try_from(num) {
-					assert_eq!(n.scale_u64(small), reference(num, den), "{num} / {den}");
-				}
-				if n.is_simple() {
-					assert_eq!(n.scale_simple(num), reference(num, den), "{num} / {den}");
-				}
-			}
-		}
-	}
-
-	#[test]
 	fn row_normaliser_matches_division() {
 		let mut x: u64 = 0x5555_0123_4567_89AB;
 		let mut next = || {
@@ -556,8 +350,49 @@ mod tests {
 		}
 	}
 
+	/// How far [`ColumnScaler::scale`] may be from the real quotient, in units (see the type).
+	const SCALER_ERROR: u64 = 7;
+
 	#[test]
-	fn products_by_halves_match_u128() {
+	fn column_scaler_is_within_its_error_bound() {
+		let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+		let mut next = || {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			x
+		};
+		let mut dens: Vec<u128> = vec![1, 2, 3, (1 << 31) - 1, 1 << 31, (1 << 32) - 1, 1 << 32];
+		dens.extend([(1 << 32) + 1, (1 << 33) - 1, u128::from(u64::MAX), TWO_POW_64]);
+		dens.extend([TWO_POW_64 + 1, 1 << 70, u128::MAX]);
+		for _ in 0..20_000 {
+			dens.push(u128::from(next() >> (next() % 64)).max(1));
+			dens.push(u128::from(next()) << (next() % 64));
+		}
+		for &den in &dens {
+			let scaler = ColumnScaler::new(den);
+			let mut nums = vec![0u128, 1, den / 2, den.saturating_sub(1), den];
+			nums.extend((0..20).map(|_| u128::from(next()) % den.saturating_add(1)));
+			nums.retain(|&num| num <= TWO_POW_64);
+			for num in nums {
+				// Numerators fit a `u64` (`2^64` saturates, as the epoch's products do).
+				let got = u128::from(scaler.scale(u64::try_from(num).unwrap_or(u64::MAX)));
+				assert!(got <= u128::from(ONE), "{num} / {den} gave {got}");
+				// `|got − num · 2^32 / den| < SCALER_ERROR`, in integers.
+				let (scaled, exact) = (got.checked_mul(den), num << 32);
+				let Some(scaled) = scaled else { continue };
+				let error = scaled.abs_diff(exact);
+				assert!(
+					error < u128::from(SCALER_ERROR).saturating_mul(den),
+					"{num} / {den}: {got}"
+				);
+			}
+		}
+		assert_eq!(ColumnScaler::new(0).scale(12345), 0);
+	}
+
+	#[test]
+	fn products_match_u128() {
 		let mut x: u64 = 0x2545_F491_4F6C_DD1D;
 		let mut next = || {
 			x ^= x << 13;
@@ -565,34 +400,50 @@ mod tests {
 			x ^= x << 17;
 			x
 		};
-		let edges = [0u64, 1, 2, u64::MAX, u64::MAX - 1, 1 << 32, (1 << 32) - 1, 1 << 63];
-		for &a in &edges {
-			for &b in &edges {
-				assert_eq!(mul_hi_by_halves(a, b), ((u128::from(a) * u128::from(b)) >> 64) as u64);
-			}
-		}
 		let fractions = [0u64, 1, 2, ONE / 2, ONE - 1, ONE];
 		for &a in &fractions {
 			for &b in &fractions {
 				assert_eq!(mul_fractions(a, b), u128::from(a) * u128::from(b));
-				assert_eq!(mul_fractions_by_u64(a, b), u128::from(a) * u128::from(b));
-				for x in [0u128, 1, 1 << 64, (1 << 96) - 1, u128::from(u64::MAX)] {
-					assert_eq!(WideFactor::new(x).mul(b), x * u128::from(b));
-					assert_eq!(WideFactor::new(x).mul_by_parts(b), x * u128::from(b));
+				for rank in [0u128, 1, (1 << 32) - 1, 1 << 32, u128::from(u64::MAX), 1 << 64] {
+					let mut sum = ProductSum::default();
+					sum.add(b, RankParts::new(rank));
+					sum.add(a, RankParts::new(rank));
+					assert_eq!(sum.total(), rank * u128::from(a) + rank * u128::from(b));
 				}
 			}
 		}
 		for _ in 0..200_000 {
 			let (a, b) = (next() >> (next() % 64), next());
-			assert_eq!(mul_hi_by_halves(a, b), ((u128::from(a) * u128::from(b)) >> 64) as u64);
-			assert_eq!(mul_hi(a, b), mul_hi_by_halves(a, b));
-			assert_eq!(mul_wide(a, b), u128::from(a) * u128::from(b));
 			let (fa, fb) = (a % (ONE + 1), b % (ONE + 1));
-			assert_eq!(mul_fractions_by_u64(fa, fb), u128::from(fa) * u128::from(fb));
-			let x = (u128::from(a) << 32 | u128::from(b)) & ((1u128 << 96) - 1);
-			assert_eq!(WideFactor::new(x).mul_by_parts(fb), x * u128::from(fb));
-			assert_eq!(WideFactor::new(x).mul(fb), x * u128::from(fb));
+			assert_eq!(mul_fractions(fa, fb), u128::from(fa) * u128::from(fb));
+			let rank = u128::from(a) + u128::from(b % 2);
+			let mut sum = ProductSum::default();
+			for _ in 0..3 {
+				sum.add(fb, RankParts::new(rank));
+			}
+			assert_eq!(sum.total(), 3 * rank * u128::from(fb));
 		}
+	}
+
+	#[test]
+	fn quintillionths_are_the_floor() {
+		let reference = |x: u64| {
+			let x = u128::from(x.min(ONE));
+			u64::try_from(x * 1_000_000_000_000_000_000 / u128::from(ONE)).unwrap()
+		};
+		let mut x: u64 = 0x0BAD_5EED_1234_5678;
+		let mut values = vec![0, 1, 2, (1 << 14) - 1, 1 << 14, ONE / 2, ONE - 1, ONE, ONE + 1];
+		values.push(u64::MAX);
+		for _ in 0..100_000 {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			values.push(x % (ONE + 1));
+		}
+		for value in values {
+			assert_eq!(to_quintillionths(value), reference(value), "{value}");
+		}
+		assert_eq!(to_quintillionths(ONE), 1_000_000_000_000_000_000);
 	}
 
 	#[test]

@@ -13,8 +13,10 @@
 //!   entry (a shorter slice) counts as `false`, zero or an empty row.
 //! - A fraction is a [`Fixed`] with 32 fractional bits: [`ONE`] = 2^32 is 1.0. On chain, bonds
 //!   are stored as [`U16Fraction`]s (`u16::MAX` is 1.0); [`to_u16_fraction`] converts.
-//! - Rounding is floor everywhere except [`to_u16_fraction`] (nearest). Products of two fractions
-//!   are summed exactly in `u128` and divided once, so sums carry no intermediate rounding.
+//! - Rounding is floor everywhere except [`to_u16_fraction`] (nearest) and the two column
+//!   normalisations of step 7, which are within 7 units (`7 · 2^-32`) of the real quotient.
+//!   Products of two fractions are summed exactly in `u128` and divided once, so sums carry no
+//!   intermediate rounding.
 //! - κ = `kappa / u16::MAX`; α = 1 − `bonds_moving_average` / 10^6 (clamped to `[0, 1]`).
 //!
 //! # The epoch, step by step
@@ -38,15 +40,18 @@
 //! 7. **Bonds.** `ΔB_ij = S_i · W̄_ij / Σ_k S_k · W̄_kj` (column-normalised; a zero column stays
 //!    zero). With `b_ij` the previous bonds (as `b · ONE / u16::MAX`, counted only for permitted
 //!    rows): `B'_ij = α · ΔB_ij + (1 − α) · b_ij`, then `B_ij = B'_ij / Σ_k B'_kj` (`B'` is
-//!    kept exact, scaled by 10^6, since the scale cancels in this quotient). Output:
+//!    kept exact, scaled by 10^6, since the scale cancels in this quotient). Both column
+//!    normalisations (`ΔB` and `B`) multiply by a reciprocal of the sum taken to 31 bits,
+//!    without a correction step: each is within 7 units of the real quotient, where an exact
+//!    floor would cost a 64 × 64-bit high product per cell (four multiplies on wasm32). Output:
 //!    `bonds` = `B` quantised by [`to_u16_fraction`], zeros dropped, rows ascending by column;
 //!    rows without a permit are empty.
 //! 8. **Dividends.** `D_i = Σ_j B_ij · I_j` (with `B` before quantisation), normalised to sum to
 //!    one (all zero if the sum is 0). Since `I_j = R_j / Σ_k R_k`, the normalised `D` is computed
 //!    from `Σ_j B_ij · R_j` with the exact ranks: the same quotient, one rounding fewer.
 //!
-//! Sums that should be one (stake, incentive, dividends, bond columns) fall short of [`ONE`] by
-//! at most one unit per term, from flooring.
+//! Sums that should be one (stake, incentive, dividends) fall short of [`ONE`] by at most one
+//! unit per term, from flooring; a bond column's sum is within 7 units per term of [`ONE`].
 //!
 //! # Cost
 //!
@@ -54,9 +59,9 @@
 //! column's κ-quantile sums the stake per bucket of weights in one pass and searches only the
 //! bucket that holds the answer, by a weighted quickselect (`O(V)` for `V` weights in the
 //! column, worst case included). Normalisations multiply by a precomputed reciprocal instead of
-//! dividing, in `u64` arithmetic for every sum up to `2^63` (so wasm32, which has no 128-bit
-//! multiply, mostly avoids `u128` in the inner loops); there, a product of two fractions is one
-//! `u64` multiply and a bond times a column's exact rank three. A dense epoch costs `O(n · V)`
+//! dividing, in `u64` arithmetic (wasm32 has no 128-bit multiply), so the inner loops avoid
+//! `u128` products: a product of two fractions is one `u64` multiply, a bond times a column's
+//! exact rank two, a column normalisation one. A dense epoch costs `O(n · V)`
 //! time and `O(V)` working memory besides its inputs and outputs (`benches/epoch.rs` measures
 //! it).
 //!
@@ -76,7 +81,7 @@ mod quantile;
 
 use alloc::vec::Vec;
 
-pub use fixed::from_u16_fraction;
+pub use fixed::{from_u16_fraction, to_quintillionths};
 
 /// A fraction or amount in unsigned fixed point with 32 fractional bits: [`ONE`] is 1.0.
 pub type Fixed = u64;

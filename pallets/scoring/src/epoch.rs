@@ -30,7 +30,7 @@ use verity_primitives::{
 	},
 	Balance, BlockNumber,
 };
-use verity_yuma::{EpochInput, Fixed, SparseRow, ONE};
+use verity_yuma::{EpochInput, Fixed, SparseRow};
 
 const LOG_TARGET: &str = "runtime::scoring";
 
@@ -281,8 +281,11 @@ impl<T: Config> Pallet<T> {
 				defensive!("run_epoch returns one entry per neuron");
 			}
 		}
+		// `Perquintill::from_rational(x, ONE)`, without its 128-bit division per neuron.
 		let share = |column: &[Fixed]| -> Vec<Perquintill> {
-			(0..n).map(|i| Perquintill::from_rational(fixed(column, i), ONE)).collect()
+			(0..n)
+				.map(|i| Perquintill::from_parts(verity_yuma::to_quintillionths(fixed(column, i))))
+				.collect()
 		};
 		let incentive = share(&output.incentive);
 		let dividends = share(&output.dividends);
