@@ -5,7 +5,7 @@
 //! written in a cache-hostile order), the epoch sweeps the columns once and keeps a cursor into
 //! each permitted validator's weights and bonds rows (both ascending by column). Every
 //! [`BLOCK`] columns, each cursor copies its entries for the block into a small column-major
-//! buffer (a cache line of its row at a time), and the columns are then read from that buffer.
+//! buffer (a few cache lines of its row at a time), and the columns are then read from that buffer.
 //! The working set is `V · BLOCK` entries, whatever `n`; validator trust, dividends and the new
 //! bonds (appended to each validator's row, in column order) accumulate per validator as the
 //! sweep goes. Products of two fractions are summed exactly in `u128` and divided once; the
@@ -26,9 +26,11 @@ use crate::{
 /// The moving-average weight that means "keep only the previous bonds", in millionths.
 const MILLION: u64 = 1_000_000;
 
-/// Columns gathered at a time: 16 `(u16, u16)` entries fill a 64-byte cache line, and the
-/// block of every validator's entries (`4 · 16 · V` bytes) stays in the L1 cache.
-const BLOCK: usize = 16;
+/// Columns gathered at a time: each row is read 64 entries (four 64-byte cache lines) at a
+/// time, and the block of every validator's entries (`4 · 64 · V` bytes, 64 KiB for 256
+/// validators) stays in the L2 cache. Measured in wasm on a dense 4096 × 256 epoch, 64 beats 16
+/// and 32 (fewer switches between rows) and 128 and 256 (a larger block).
+const BLOCK: usize = 64;
 
 /// A permitted validator: its rows, read column by column, and what it accumulates.
 struct Validator<'a> {
@@ -84,18 +86,6 @@ impl<'a> Validator<'a> {
 			bonds,
 			next_bond: 0,
 		}
-	}
-
-	/// Reads (and returns, folded) the row entries that the block after next will start with,
-	/// so that their cache lines are on their way well before they are needed: with hundreds
-	/// of rows read a cache line at a time, the hardware prefetcher does not follow them.
-	#[inline(always)]
-	fn touch_ahead(&self) -> u32 {
-		let ahead = |row: &[(u16, u16)], next: usize| {
-			let at = |k: usize| row.get(next.saturating_add(k)).map_or(0, |e| u32::from(e.1));
-			at(BLOCK.saturating_mul(2)) ^ at(BLOCK.saturating_mul(3).saturating_sub(1))
-		};
-		ahead(&self.weights, self.next_weight) ^ ahead(&self.bonds, self.next_bond)
 	}
 
 	/// Writes the raw weights and previous bonds of columns `first..end` into
@@ -227,7 +217,7 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 	let mut scratch: Vec<(Fixed, u64)> = vec![(0, 0); v];
 
 	// The raw (weight, bond) of every validator for `BLOCK` columns at a time, column-major
-	// (`block[k · v + i]`): each validator's rows are read a cache line at a time rather than
+	// (`block[k · v + i]`): each validator's rows are read `BLOCK` entries at a time rather than
 	// one entry per column.
 	// One spare cell at the end, which `fill_block` writes entries past the block to.
 	let mut block: Vec<(u16, U16Fraction)> =
@@ -238,9 +228,6 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 	for first in (0..columns).step_by(BLOCK) {
 		let end = first.saturating_add(BLOCK).min(columns);
 		block.iter_mut().for_each(|cell| *cell = (0, 0));
-		let touched = validators.iter().fold(0u32, |acc, validator| acc ^ validator.touch_ahead());
-		// Keeps the reads of `touch_ahead`, whose values are otherwise unused.
-		core::hint::black_box(touched);
 		for (slot, validator) in validators.iter_mut().enumerate() {
 			validator.fill_block(first, end, &mut block, v, slot);
 		}

@@ -235,8 +235,7 @@ pub fn to_quintillionths(x: Fixed) -> u64 {
 	const FIVE_POW_18: u64 = 3_814_697_265_625;
 	let x = x.min(ONE);
 	let (high, low) = (x.wrapping_shr(14), x & ((1 << 14) - 1));
-	high.wrapping_mul(FIVE_POW_18)
-		.wrapping_add(low.wrapping_mul(FIVE_POW_18).wrapping_shr(14))
+	high.wrapping_mul(FIVE_POW_18).wrapping_add(low.wrapping_mul(FIVE_POW_18).wrapping_shr(14))
 }
 
 /// `x · u16::MAX / ONE` rounded to nearest (halves up), saturating at `u16::MAX` for `x ≥ ONE`.

@@ -55,7 +55,7 @@
 //!
 //! # Cost
 //!
-//! The permitted rows are read column by column, 16 columns at a time (see `epoch.rs`). Each
+//! The permitted rows are read column by column, 64 columns at a time (see `epoch.rs`). Each
 //! column's κ-quantile sums the stake per bucket of weights in one pass and searches only the
 //! bucket that holds the answer, by a weighted quickselect (`O(V)` for `V` weights in the
 //! column, worst case included). Normalisations multiply by a precomputed reciprocal instead of
