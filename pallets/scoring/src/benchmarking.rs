@@ -25,7 +25,7 @@ fn dense_row(n: u16, seed: u16) -> UidRow {
 	let row: Vec<(Uid, u16)> = (0..n)
 		.map(|j| (j, (j.wrapping_mul(31) ^ seed).wrapping_rem(1_000).wrapping_add(1)))
 		.collect();
-	BoundedVec::truncate_from(row)
+	UidRow::truncate_from(row)
 }
 
 /// Gives UIDs `0..validators` of the subnet's `n` neurons a validator permit, as an epoch

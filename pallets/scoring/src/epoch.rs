@@ -2,15 +2,13 @@
 
 use crate::weights::WeightInfo;
 use crate::{
-	types::{PackedRow, PackedWeightsRow},
 	Bonds, Config, DueEpochs, EpochIndex, EpochSchedule, Event, LastEpochBlock, NextEpochAt,
-	Pallet, Scores, WeightCommits, Weights, WeightsVersionKey,
+	Pallet, Scores, UidRow, WeightCommits, Weights, WeightsVersionKey,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
 	frame_support::{
 		defensive,
-		storage::unhashed,
 		traits::Get,
 		weights::{Weight, WeightMeter},
 		BoundedVec,
@@ -218,16 +216,13 @@ impl<T: Config> Pallet<T> {
 				bonds.push(Vec::new());
 				continue;
 			}
-			// Rows are read (and bonds written) as packed words: the same bytes, copied in bulk.
-			let stored: Option<PackedWeightsRow<BlockNumberFor<T>>> =
-				unhashed::get(&Weights::<T>::hashed_key_for(netuid, uid));
-			match stored {
+			match Weights::<T>::get(netuid, uid) {
 				Some(row) => {
 					active.push(row.set_at.saturating_add(cutoff) >= now);
 					last_update.push(row.set_at.saturated_into());
 					// Weights set before their target registered were meant for its
 					// predecessor (none to drop when no neuron registered since).
-					let row_weights = row.weights.into_pairs();
+					let row_weights = row.weights.into_inner();
 					weights.push(if latest_registration <= row.set_at {
 						row_weights
 					} else {
@@ -245,9 +240,7 @@ impl<T: Config> Pallet<T> {
 			}
 			// Bonds formed (at the last epoch, before that block's extrinsics) on a target
 			// that registered since belong to its predecessor.
-			let row_bonds = unhashed::get::<PackedRow>(&Bonds::<T>::hashed_key_for(netuid, uid))
-				.unwrap_or_default()
-				.into_pairs();
+			let row_bonds = Bonds::<T>::get(netuid, uid).into_inner();
 			bonds.push(if latest_registration < last_epoch {
 				row_bonds
 			} else {
@@ -310,10 +303,7 @@ impl<T: Config> Pallet<T> {
 					Bonds::<T>::remove(netuid, uid);
 				} else {
 					// At most one entry per neuron: within the bound of a `UidRow`.
-					unhashed::put(
-						&Bonds::<T>::hashed_key_for(netuid, uid),
-						&PackedRow::from_pairs(&row),
-					);
+					Bonds::<T>::insert(netuid, uid, UidRow::truncate_from(row));
 				}
 			} else if previous.get(i).is_some_and(|score| score.validator_permit) {
 				// Only validators permitted in the last epoch have bonds.

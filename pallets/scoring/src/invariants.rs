@@ -49,14 +49,14 @@ impl<T: Config> Pallet<T> {
 			ensure!(uid < count, "weights of a UID without a neuron");
 			ensure!(!row.weights.is_empty(), "an empty weights row");
 			ensure!(row.set_at <= now, "weights set in the future");
-			ensure!(row.weights.iter().all(|(_, w)| *w != 0), "a zero weight stored");
-			Self::check_row(row.weights.iter().map(|(j, _)| *j), count)?;
+			ensure!(row.weights.iter().all(|(_, w)| w != 0), "a zero weight stored");
+			Self::check_row(row.weights.iter().map(|(j, _)| j), count)?;
 		}
 		for (netuid, uid, row) in Bonds::<T>::iter() {
 			let count = T::Subnets::neuron_count(netuid);
 			ensure!(uid < count, "bonds of a UID without a neuron");
 			ensure!(!row.is_empty(), "an empty bonds row");
-			Self::check_row(row.iter().map(|(j, _)| *j), count)?;
+			Self::check_row(row.iter().map(|(j, _)| j), count)?;
 		}
 		for (netuid, uid, commit) in WeightCommits::<T>::iter() {
 			ensure!(

@@ -1,5 +1,6 @@
 //! The types this pallet stores.
 
+use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
 	sp_core::{ConstU32, H256},
@@ -11,8 +12,65 @@ use verity_primitives::subnets::{Uid, MAX_UIDS_LIMIT};
 /// The most entries a row over a subnet's UIDs holds.
 pub type MaxRowLen = ConstU32<{ MAX_UIDS_LIMIT as u32 }>;
 
-/// A sparse row over a subnet's UIDs: `(uid, value)`, strictly ascending by UID.
-pub type UidRow = BoundedVec<(Uid, u16), MaxRowLen>;
+/// A sparse row over a subnet's UIDs: `(uid, value)`, strictly ascending by UID, at most
+/// [`MaxRowLen`] entries.
+///
+/// It is kept as little-endian `u32` words, `uid | value << 16`: the same four bytes as the
+/// pair, so it encodes exactly as a `BoundedVec<(Uid, u16), MaxRowLen>` and has that type's
+/// metadata, but codec copies a row of words in bulk where it would encode and decode pairs one
+/// field at a time (the epoch reads every validator's weights and bonds rows and writes its
+/// bonds).
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, PartialEq, Eq, Debug, Default,
+)]
+pub struct UidRow(BoundedVec<u32, MaxRowLen>);
+
+impl UidRow {
+	/// The first [`MaxRowLen`] of `entries`.
+	pub fn truncate_from(entries: Vec<(Uid, u16)>) -> Self {
+		let words = entries
+			.iter()
+			.take(usize::from(MAX_UIDS_LIMIT))
+			.map(|&(uid, value)| u32::from(uid) | (u32::from(value) << 16))
+			.collect();
+		Self(BoundedVec::truncate_from(words))
+	}
+
+	/// The entries, in order.
+	pub fn iter(&self) -> impl Iterator<Item = (Uid, u16)> + '_ {
+		self.0.iter().map(|&word| unpack(word))
+	}
+
+	/// The entries.
+	pub fn into_inner(self) -> Vec<(Uid, u16)> {
+		self.iter().collect()
+	}
+
+	/// How many entries.
+	pub fn len(&self) -> usize {
+		self.0.len()
+	}
+
+	/// Whether the row has no entry.
+	pub fn is_empty(&self) -> bool {
+		self.0.is_empty()
+	}
+}
+
+/// A word's `(uid, value)`.
+#[inline(always)]
+fn unpack(word: u32) -> (Uid, u16) {
+	let low = |bits: u32| u16::try_from(bits & 0xFFFF).unwrap_or(u16::MAX);
+	(low(word), low(word >> 16))
+}
+
+impl TypeInfo for UidRow {
+	type Identity = Self;
+
+	fn type_info() -> scale_info::Type {
+		BoundedVec::<(Uid, u16), MaxRowLen>::type_info()
+	}
+}
 
 /// The UIDs of a weights call.
 pub type WeightUids = BoundedVec<Uid, MaxRowLen>;
@@ -32,36 +90,6 @@ pub struct WeightsRow<BlockNumber> {
 	/// `(uid, weight)`, strictly ascending by UID, without zero weights; never empty. Raw
 	/// weights: the epoch normalises the row.
 	pub weights: UidRow,
-}
-
-/// A [`UidRow`]'s storage bytes seen as little-endian `u32` words, `uid | value << 16`: the
-/// same four bytes as the `(uid, value)` pair, so a row encodes and decodes to exactly the
-/// bytes of a [`UidRow`] with the same entries. codec copies `u32` words in bulk where it
-/// takes `(u16, u16)` pairs one at a time, so the epoch, which reads and writes every
-/// validator's rows, goes through this type (see [`crate::Pallet`]'s epoch).
-#[derive(Encode, Decode, Default, PartialEq, Eq, Debug)]
-pub(crate) struct PackedRow(pub alloc::vec::Vec<u32>);
-
-impl PackedRow {
-	/// The words of `(uid, value)` pairs.
-	pub(crate) fn from_pairs(pairs: &[(Uid, u16)]) -> Self {
-		Self(pairs.iter().map(|&(uid, value)| u32::from(uid) | (u32::from(value) << 16)).collect())
-	}
-
-	/// The `(uid, value)` pairs of the words.
-	pub(crate) fn into_pairs(self) -> alloc::vec::Vec<(Uid, u16)> {
-		let low = |word: u32| u16::try_from(word & 0xFFFF).unwrap_or(u16::MAX);
-		self.0.into_iter().map(|word| (low(word), low(word >> 16))).collect()
-	}
-}
-
-/// A [`WeightsRow`] read with its weights as a [`PackedRow`] (the same bytes).
-#[derive(Decode)]
-pub(crate) struct PackedWeightsRow<BlockNumber> {
-	/// [`WeightsRow::set_at`].
-	pub set_at: BlockNumber,
-	/// [`WeightsRow::weights`].
-	pub weights: PackedRow,
 }
 
 /// A validator's commitment to weights it will reveal later.

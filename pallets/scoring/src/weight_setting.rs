@@ -1,13 +1,13 @@
 //! Setting weights: directly, or committed and revealed; the checks both share.
 
 use crate::{
-	Config, EpochIndex, Error, Event, Pallet, Scores, WeightCommit, WeightCommits, Weights,
+	Config, EpochIndex, Error, Event, Pallet, Scores, UidRow, WeightCommit, WeightCommits, Weights,
 	WeightsRow, WeightsRowOf, WeightsVersionKey,
 };
 use alloc::{vec, vec::Vec};
 use codec::{Decode, Encode};
 use polkadot_sdk::{
-	frame_support::{ensure, BoundedVec},
+	frame_support::ensure,
 	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_core::H256,
 	sp_io::hashing::blake2_256,
@@ -196,7 +196,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		// At most `neuron_count ≤ MAX_UIDS_LIMIT` entries: never truncated.
-		Ok(WeightsRow { set_at: now, weights: BoundedVec::truncate_from(row) })
+		Ok(WeightsRow { set_at: now, weights: UidRow::truncate_from(row) })
 	}
 
 	/// The block the neuron at `uid` last set its weights in, read without decoding its row
@@ -235,7 +235,7 @@ impl<T: Config> ScoringInterface<T::AccountId> for Pallet<T> {
 		let mut dense = vec![0u16; usize::from(neuron_count)];
 		if !fresh {
 			if let Some(row) = Weights::<T>::get(netuid, uid) {
-				for (target, weight) in row.weights {
+				for (target, weight) in row.weights.iter() {
 					if let Some(slot) = dense.get_mut(usize::from(target)) {
 						*slot = weight;
 					}
@@ -261,7 +261,7 @@ impl<T: Config> ScoringInterface<T::AccountId> for Pallet<T> {
 		Weights::<T>::insert(
 			netuid,
 			uid,
-			WeightsRow { set_at: now, weights: BoundedVec::truncate_from(row) },
+			WeightsRow { set_at: now, weights: UidRow::truncate_from(row) },
 		);
 		if let Some(hotkey) = T::Subnets::hotkey_of(netuid, uid) {
 			Self::deposit_event(Event::WeightsSet { netuid, uid, hotkey, entries });

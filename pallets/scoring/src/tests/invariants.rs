@@ -1,7 +1,7 @@
 //! `do_try_state` catches broken state.
 
 use super::*;
-use crate::{Bonds, DueEpochs, EpochSchedule, Scores, Weights, WeightsRow};
+use crate::{Bonds, DueEpochs, EpochSchedule, Scores, UidRow, Weights, WeightsRow};
 use polkadot_sdk::frame_support::{assert_ok, BoundedVec};
 
 fn broken(corrupt: impl FnOnce(NetUid)) -> bool {
@@ -20,7 +20,7 @@ fn broken(corrupt: impl FnOnce(NetUid)) -> bool {
 fn try_state_catches_weights_on_a_uid_without_a_neuron() {
 	assert!(broken(|netuid| {
 		Weights::<Test>::mutate(netuid, 0, |row| {
-			row.as_mut().unwrap().weights = BoundedVec::truncate_from(vec![(2, 1), (5, 1)])
+			row.as_mut().unwrap().weights = UidRow::truncate_from(vec![(2, 1), (5, 1)])
 		})
 	}));
 }
@@ -31,14 +31,14 @@ fn try_state_catches_weights_not_ascending() {
 		Weights::<Test>::insert(
 			netuid,
 			1,
-			WeightsRow { set_at: 11, weights: BoundedVec::truncate_from(vec![(3, 1), (2, 1)]) },
+			WeightsRow { set_at: 11, weights: UidRow::truncate_from(vec![(3, 1), (2, 1)]) },
 		)
 	}));
 }
 
 #[test]
 fn try_state_catches_bonds_of_a_removed_subnet() {
-	assert!(broken(|_| Bonds::<Test>::insert(9, 0, BoundedVec::truncate_from(vec![(0, 1)]))));
+	assert!(broken(|_| Bonds::<Test>::insert(9, 0, UidRow::truncate_from(vec![(0, 1)]))));
 }
 
 #[test]

@@ -8,12 +8,12 @@ mod consensus;
 mod evaluated_weights;
 mod invariants;
 mod lifecycle;
-mod packed_rows;
 mod permits;
 mod random_calls;
 mod schedule;
 mod set_weights;
 mod stale_entries;
+mod uid_rows;
 mod version_key;
 
 use crate::{mock::*, NextEpochAt, WeightUids, WeightValues};

@@ -55,7 +55,7 @@ fn bonds_formed_before_a_target_registered_are_ignored() {
 
 /// The bond of the validator at `uid` on UID `j`.
 fn bond(netuid: NetUid, uid: u16, j: u16) -> u16 {
-	Bonds::<Test>::get(netuid, uid).iter().find(|(c, _)| *c == j).map_or(0, |(_, b)| *b)
+	Bonds::<Test>::get(netuid, uid).iter().find(|(c, _)| *c == j).map_or(0, |(_, b)| b)
 }
 
 #[test]
