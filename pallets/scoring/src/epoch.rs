@@ -184,19 +184,21 @@ impl<T: Config> Pallet<T> {
 		let previous = Scores::<T>::get(netuid);
 		let last_epoch = LastEpochBlock::<T>::get(netuid);
 		let cutoff = T::ActivityCutoff::get();
-		// Whether the target at column `j` registered before `block` (inclusive or not).
-		let registered_by = |j: Uid, block: BlockNumberFor<T>, inclusive: bool| {
-			registered.get(usize::from(j)).is_some_and(|at| {
-				if inclusive {
-					*at <= block
-				} else {
-					*at < block
-				}
-			})
-		};
-
 		// The latest registration: rows formed after it need no filtering.
 		let latest_registration = registered.iter().copied().max().unwrap_or_default();
+		// The entries of a row formed at block `formed` whose target is the neuron the row
+		// meant: one registered before `formed` (or at it, when `inclusive`). The others were
+		// meant for a predecessor at that UID. The whole row when no neuron registered since.
+		let current = |row: UidRow, formed: BlockNumberFor<T>, inclusive: bool| {
+			let by_then =
+				|at: BlockNumberFor<T>| if inclusive { at <= formed } else { at < formed };
+			if by_then(latest_registration) {
+				return row.into_inner();
+			}
+			row.iter()
+				.filter(|(j, _)| registered.get(usize::from(*j)).is_some_and(|at| by_then(*at)))
+				.collect()
+		};
 
 		let mut active = Vec::with_capacity(n);
 		let mut weights: Vec<SparseRow<u16>> = Vec::with_capacity(n);
@@ -221,16 +223,8 @@ impl<T: Config> Pallet<T> {
 					active.push(row.set_at.saturating_add(cutoff) >= now);
 					last_update.push(row.set_at.saturated_into());
 					// Weights set before their target registered were meant for its
-					// predecessor (none to drop when no neuron registered since).
-					let row_weights = row.weights.into_inner();
-					weights.push(if latest_registration <= row.set_at {
-						row_weights
-					} else {
-						row_weights
-							.into_iter()
-							.filter(|(j, _)| registered_by(*j, row.set_at, true))
-							.collect()
-					});
+					// predecessor; those set in the block it registered in are for it.
+					weights.push(current(row.weights, row.set_at, true));
 				}
 				None => {
 					active.push(false);
@@ -240,15 +234,7 @@ impl<T: Config> Pallet<T> {
 			}
 			// Bonds formed (at the last epoch, before that block's extrinsics) on a target
 			// that registered since belong to its predecessor.
-			let row_bonds = Bonds::<T>::get(netuid, uid).into_inner();
-			bonds.push(if latest_registration < last_epoch {
-				row_bonds
-			} else {
-				row_bonds
-					.into_iter()
-					.filter(|(j, _)| registered_by(*j, last_epoch, false))
-					.collect()
-			});
+			bonds.push(current(Bonds::<T>::get(netuid, uid), last_epoch, false));
 		}
 
 		let mut output = verity_yuma::run_epoch(&EpochInput {
