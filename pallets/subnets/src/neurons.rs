@@ -53,12 +53,17 @@ impl<T: Config> Pallet<T> {
 		let count = NeuronCount::<T>::get(netuid);
 		let hyperparameters = subnet.hyperparameters;
 		let mut roster = Roster::<T>::get(netuid);
+		let mut pruning_scores = PruningScores::<T>::get(netuid);
 		let (uid, replaced) = if count < hyperparameters.max_uids {
 			(count, None)
 		} else {
-			let (uid, old) =
-				Self::neuron_to_replace(netuid, &roster, hyperparameters.immunity_period, now)
-					.ok_or(Error::<T>::NoReplaceableNeuron)?;
+			let (uid, old) = Self::neuron_to_replace(
+				&roster,
+				&pruning_scores,
+				hyperparameters.immunity_period,
+				now,
+			)
+			.ok_or(Error::<T>::NoReplaceableNeuron)?;
 			(uid, Some(old))
 		};
 		let replacing = replaced.is_some();
@@ -74,7 +79,6 @@ impl<T: Config> Pallet<T> {
 			)?;
 			T::Burns::note_burned(burn);
 		}
-		let mut pruning_scores = PruningScores::<T>::get(netuid);
 		let entry = (hotkey.clone(), now);
 		match replaced {
 			Some(old_hotkey) => {
@@ -116,15 +120,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The neuron a registration on the full subnet replaces, as its UID and hotkey: the
-	/// non-immune one with the lowest pruning score, ties to the earliest registered, then to
-	/// the lowest UID.
+	/// non-immune one with the lowest pruning score (`scores`, by UID), ties to the earliest
+	/// registered, then to the lowest UID.
 	fn neuron_to_replace(
-		netuid: NetUid,
 		roster: &[(T::AccountId, BlockNumberFor<T>)],
+		scores: &[u16],
 		immunity_period: u32,
 		now: BlockNumberFor<T>,
 	) -> Option<(Uid, T::AccountId)> {
-		let scores = PruningScores::<T>::get(netuid);
 		let mut best: Option<(Uid, u16, BlockNumberFor<T>)> = None;
 		for ((_, registered_at), uid) in roster.iter().zip(0..=Uid::MAX) {
 			if Self::is_immune(*registered_at, immunity_period, now) {
