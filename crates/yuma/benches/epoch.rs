@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use verity_yuma::{run_epoch, validator_permits, EpochInput, SparseRow};
+use verity_yuma::{entry, run_epoch, validator_permits, EpochInput, SparseRow};
 
 /// A small deterministic generator (xorshift64*), so the benchmark needs no `rand`.
 struct Seeded(u64);
@@ -27,8 +27,8 @@ struct DenseSubnet {
 	stake: Vec<u128>,
 	permits: Vec<bool>,
 	active: Vec<bool>,
-	weights: Vec<SparseRow<u16>>,
-	bonds: Vec<SparseRow<u16>>,
+	weights: Vec<SparseRow>,
+	bonds: Vec<SparseRow>,
 }
 
 impl DenseSubnet {
@@ -37,8 +37,11 @@ impl DenseSubnet {
 		let stake = (0..n).map(|_| u128::from(rng.next() >> 20)).collect();
 		let permits = (0..n).map(|i| i < validators).collect();
 		let active = vec![true; n];
-		let row = |rng: &mut Seeded, i: usize| -> SparseRow<u16> {
-			(0..n as u16).filter(|&j| usize::from(j) != i).map(|j| (j, rng.next() as u16)).collect()
+		let row = |rng: &mut Seeded, i: usize| -> SparseRow {
+			(0..n as u16)
+				.filter(|&j| usize::from(j) != i)
+				.map(|j| entry(j, rng.next() as u16))
+				.collect()
 		};
 		let weights = (0..n).map(|i| if i < validators { row(&mut rng, i) } else { Vec::new() });
 		let weights = weights.collect();

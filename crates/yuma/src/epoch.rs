@@ -15,12 +15,13 @@
 use alloc::{borrow::Cow, vec, vec::Vec};
 
 use crate::{
+	entry,
 	fixed::{
 		from_u16_fraction, mul_fractions, scale_to_one, to_u16_fraction, ColumnScaler, Normaliser,
 		ProductSum, RankParts, RowNormaliser,
 	},
 	quantile::weighted_upper_quantile_bucketed,
-	EpochInput, EpochOutput, Fixed, SparseRow, U16Fraction,
+	unpack_entry, EpochInput, EpochOutput, Fixed, SparseRow, U16Fraction,
 };
 
 /// The moving-average weight that means "keep only the previous bonds", in millionths.
@@ -41,17 +42,18 @@ struct Validator<'a> {
 	/// Divides by the row's weight sum (step 2).
 	by_row_sum: RowNormaliser,
 	/// The raw weights row, strictly ascending by column, and the next entry to read.
-	weights: Cow<'a, [(u16, u16)]>,
+	weights: Cow<'a, [u32]>,
 	next_weight: usize,
 	/// The previous bonds row, strictly ascending by column, and the next entry to read.
-	bonds: Cow<'a, [(u16, U16Fraction)]>,
+	bonds: Cow<'a, [u32]>,
 	next_bond: usize,
 }
 
 impl<'a> Validator<'a> {
 	fn new(input: &EpochInput<'a>, uid: usize, stake: Fixed, n: usize) -> Self {
-		let row_sum = |row: &[(u16, u16)]| {
-			row.iter().fold(0u64, |acc, &(column, w)| {
+		let row_sum = |row: &[u32]| {
+			row.iter().fold(0u64, |acc, &word| {
+				let (column, w) = unpack_entry(word);
 				let counted = usize::from(column) < n && usize::from(column) != uid;
 				acc.saturating_add(if counted { u64::from(w) } else { 0 })
 			})
@@ -59,7 +61,8 @@ impl<'a> Validator<'a> {
 		// One pass over a well-formed row: it is summed as it is checked.
 		let raw = input.weights.get(uid).map_or(&[][..], |row| row.as_slice());
 		let (_, sorted, sum) =
-			raw.iter().fold((-1i32, true, 0u64), |(previous, sorted, acc), &(column, w)| {
+			raw.iter().fold((-1i32, true, 0u64), |(previous, sorted, acc), &word| {
+				let (column, w) = unpack_entry(word);
 				let counted = usize::from(column) < n && usize::from(column) != uid;
 				let column = i32::from(column);
 				(
@@ -113,7 +116,8 @@ impl<'a> Validator<'a> {
 		let mut taken = 0usize;
 		let from = self.next_weight;
 		let upto = from.saturating_add(BLOCK).min(self.weights.len());
-		for &(column, w) in self.weights.get(from..upto).unwrap_or_default() {
+		for &word in self.weights.get(from..upto).unwrap_or_default() {
+			let (column, w) = unpack_entry(word);
 			let column = usize::from(column);
 			let inside = in_block(column);
 			let index = if inside { position(column) } else { spare };
@@ -126,7 +130,8 @@ impl<'a> Validator<'a> {
 		let mut taken = 0usize;
 		let from = self.next_bond;
 		let upto = from.saturating_add(BLOCK).min(self.bonds.len());
-		for &(column, b) in self.bonds.get(from..upto).unwrap_or_default() {
+		for &word in self.bonds.get(from..upto).unwrap_or_default() {
+			let (column, b) = unpack_entry(word);
 			let column = usize::from(column);
 			let inside = in_block(column);
 			let index = if inside { position(column) } else { spare };
@@ -146,7 +151,7 @@ struct Tally {
 	/// `Σ_j B_ij · R_j` with the exact ranks (step 8, before normalisation).
 	dividends: ProductSum,
 	/// The new bonds, quantised, non-zero ones only, ascending by column.
-	bonds: SparseRow<U16Fraction>,
+	bonds: SparseRow,
 }
 
 /// One non-zero cell of the current column.
@@ -272,7 +277,7 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 	);
 	let mut validator_trust = vec![0; n];
 	let mut dividends = vec![0; n];
-	let mut bonds: Vec<SparseRow<U16Fraction>> = vec![Vec::new(); n];
+	let mut bonds: Vec<SparseRow> = vec![Vec::new(); n];
 	for (validator, tally) in validators.iter().zip(tallies) {
 		if let Some(slot) = validator_trust.get_mut(validator.uid) {
 			*slot = tally.trust;
@@ -424,7 +429,7 @@ fn tally(cells: &[Cell], column: u16, rank_sum: u128, bond_sum: u128, tallies: &
 			tally.dividends.add(bond, rank_parts);
 			let quantised = to_u16_fraction(bond);
 			if quantised > 0 {
-				tally.bonds.push((column, quantised));
+				tally.bonds.push(entry(column, quantised));
 			}
 		}
 	}
@@ -455,15 +460,17 @@ fn normalise_stake(input: &EpochInput<'_>) -> Vec<Fixed> {
 
 /// A row as a slice strictly ascending by column. Rows that break the [`SparseRow`] contract
 /// (unsorted or repeated columns) are copied and sorted, keeping the first of repeats.
-fn clean_row<V: Copy>(row: Option<&SparseRow<V>>) -> Cow<'_, [(u16, V)]> {
+fn clean_row(row: Option<&SparseRow>) -> Cow<'_, [u32]> {
 	let Some(row) = row else { return Cow::Borrowed(&[]) };
+	let column = |word: &u32| word & 0xFFFF;
 	// No early exit: rows are nearly always sorted, and a plain fold runs faster.
-	let sorted = row.iter().zip(row.iter().skip(1)).fold(true, |ok, (a, b)| ok & (a.0 < b.0));
+	let sorted =
+		row.iter().zip(row.iter().skip(1)).fold(true, |ok, (a, b)| ok & (column(a) < column(b)));
 	if sorted {
 		return Cow::Borrowed(row);
 	}
 	let mut sorted = row.clone();
-	sorted.sort_by_key(|&(column, _)| column); // stable: the first of repeats stays first
-	sorted.dedup_by_key(|&mut (column, _)| column);
+	sorted.sort_by_key(column); // stable: the first of repeats stays first
+	sorted.dedup_by_key(|word| column(word));
 	Cow::Owned(sorted)
 }

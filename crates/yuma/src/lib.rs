@@ -11,6 +11,8 @@
 //!
 //! - `n` is the number of UIDs: `stake.len()`. Every other slice is indexed by UID; a missing
 //!   entry (a shorter slice) counts as `false`, zero or an empty row.
+//! - Weights and bonds rows are sparse and packed: a [`SparseRow`] holds each `(column, value)`
+//!   as one `u32` word, the layout the chain stores rows in, so they cross no conversion.
 //! - A fraction is a [`Fixed`] with 32 fractional bits: [`ONE`] = 2^32 is 1.0. On chain, bonds
 //!   are stored as [`U16Fraction`]s (`u16::MAX` is 1.0); [`to_u16_fraction`] converts.
 //! - Rounding is floor everywhere except [`to_u16_fraction`] (nearest) and the two column
@@ -92,8 +94,33 @@ pub const ONE: Fixed = 1 << 32;
 /// A fraction in 16 bits, as stored on chain: `u16::MAX` is 1.0.
 pub type U16Fraction = u16;
 
-/// A sparse row of a matrix over UIDs: `(column uid, value)`, strictly ascending by column.
-pub type SparseRow<V> = Vec<(u16, V)>;
+/// A sparse row of a matrix over UIDs, strictly ascending by column, as packed entries: each
+/// `(column uid, value)` is the word `column | value << 16` (the same four little-endian bytes
+/// as the pair of `u16`s, which is how the chain stores rows, so they need no conversion).
+pub type SparseRow = Vec<u32>;
+
+/// The packed entry of `(column, value)` (see [`SparseRow`]).
+#[inline(always)]
+pub fn entry(column: u16, value: u16) -> u32 {
+	u32::from(column) | (u32::from(value) << 16)
+}
+
+/// The `(column, value)` of a packed entry (see [`SparseRow`]).
+#[inline(always)]
+pub fn unpack_entry(entry: u32) -> (u16, u16) {
+	let low = |bits: u32| u16::try_from(bits & 0xFFFF).unwrap_or(u16::MAX);
+	(low(entry), low(entry >> 16))
+}
+
+/// A row of `(column, value)` pairs, packed.
+pub fn pack_row(pairs: &[(u16, u16)]) -> SparseRow {
+	pairs.iter().map(|&(column, value)| entry(column, value)).collect()
+}
+
+/// A packed row's `(column, value)` pairs.
+pub fn unpack_row(row: &[u32]) -> Vec<(u16, u16)> {
+	row.iter().map(|&word| unpack_entry(word)).collect()
+}
 
 /// Everything one epoch reads. All slices are indexed by UID and have the same length `n`.
 pub struct EpochInput<'a> {
@@ -107,9 +134,9 @@ pub struct EpochInput<'a> {
 	/// Each neuron's weights as set on chain (raw, not normalised): rows of neurons without a
 	/// permit are ignored, entries outside `0..n` are ignored, and a neuron's weight on itself
 	/// is ignored. Stale entries (set before the target registered) are removed by the caller.
-	pub weights: &'a [SparseRow<u16>],
+	pub weights: &'a [SparseRow],
 	/// Each neuron's bonds from the previous epoch (column-normalised, as stored).
-	pub bonds: &'a [SparseRow<U16Fraction>],
+	pub bonds: &'a [SparseRow],
 	/// The stake quantile consensus is taken at: `u16::MAX` is 1.0.
 	pub kappa: u16,
 	/// The weight of the previous bonds in their moving average, in millionths.
@@ -134,7 +161,7 @@ pub struct EpochOutput {
 	/// Bonds times incentive, normalised to sum to one (or all zero).
 	pub dividends: Vec<Fixed>,
 	/// The new bonds (column-normalised), quantised for storage.
-	pub bonds: Vec<SparseRow<U16Fraction>>,
+	pub bonds: Vec<SparseRow>,
 }
 
 /// Runs one epoch: steps 1–8 of the [crate documentation](crate).

@@ -189,20 +189,22 @@ impl<T: Config> Pallet<T> {
 		// The entries of a row formed at block `formed` whose target is the neuron the row
 		// meant: one registered before `formed` (or at it, when `inclusive`). The others were
 		// meant for a predecessor at that UID. The whole row when no neuron registered since.
-		let current = |row: UidRow, formed: BlockNumberFor<T>, inclusive: bool| {
+		let current = |row: UidRow, formed: BlockNumberFor<T>, inclusive: bool| -> SparseRow {
 			let by_then =
 				|at: BlockNumberFor<T>| if inclusive { at <= formed } else { at < formed };
-			if by_then(latest_registration) {
-				return row.into_inner();
+			let mut words = row.into_words();
+			if !by_then(latest_registration) {
+				words.retain(|&word| {
+					let (j, _) = verity_yuma::unpack_entry(word);
+					registered.get(usize::from(j)).is_some_and(|at| by_then(*at))
+				});
 			}
-			row.iter()
-				.filter(|(j, _)| registered.get(usize::from(*j)).is_some_and(|at| by_then(*at)))
-				.collect()
+			words
 		};
 
 		let mut active = Vec::with_capacity(n);
-		let mut weights: Vec<SparseRow<u16>> = Vec::with_capacity(n);
-		let mut bonds: Vec<SparseRow<u16>> = Vec::with_capacity(n);
+		let mut weights: Vec<SparseRow> = Vec::with_capacity(n);
+		let mut bonds: Vec<SparseRow> = Vec::with_capacity(n);
 		let mut last_update: Vec<BlockNumber> = Vec::with_capacity(n);
 		for (i, uid) in (0..n).zip(0..=Uid::MAX) {
 			if !permitted(i) {
@@ -289,7 +291,7 @@ impl<T: Config> Pallet<T> {
 					Bonds::<T>::remove(netuid, uid);
 				} else {
 					// At most one entry per neuron: within the bound of a `UidRow`.
-					Bonds::<T>::insert(netuid, uid, UidRow::truncate_from(row));
+					Bonds::<T>::insert(netuid, uid, UidRow::from_words(row));
 				}
 			} else if previous.get(i).is_some_and(|score| score.validator_permit) {
 				// Only validators permitted in the last epoch have bonds.

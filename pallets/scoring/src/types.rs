@@ -31,19 +31,31 @@ impl UidRow {
 		let words = entries
 			.iter()
 			.take(usize::from(MAX_UIDS_LIMIT))
-			.map(|&(uid, value)| u32::from(uid) | (u32::from(value) << 16))
+			.map(|&(uid, value)| verity_yuma::entry(uid, value))
 			.collect();
 		Self(BoundedVec::truncate_from(words))
 	}
 
 	/// The entries, in order.
 	pub fn iter(&self) -> impl Iterator<Item = (Uid, u16)> + '_ {
-		self.0.iter().map(|&word| unpack(word))
+		self.0.iter().map(|&word| verity_yuma::unpack_entry(word))
 	}
 
 	/// The entries.
 	pub fn into_inner(self) -> Vec<(Uid, u16)> {
 		self.iter().collect()
+	}
+
+	/// The first [`MaxRowLen`] of `words`, packed entries as [`verity_yuma::SparseRow`] has
+	/// them (the same layout).
+	pub fn from_words(mut words: Vec<u32>) -> Self {
+		words.truncate(usize::from(MAX_UIDS_LIMIT));
+		Self(BoundedVec::truncate_from(words))
+	}
+
+	/// The packed entries, as [`verity_yuma::SparseRow`] takes them (no copy).
+	pub fn into_words(self) -> Vec<u32> {
+		self.0.into_inner()
 	}
 
 	/// How many entries.
@@ -55,13 +67,6 @@ impl UidRow {
 	pub fn is_empty(&self) -> bool {
 		self.0.is_empty()
 	}
-}
-
-/// A word's `(uid, value)`.
-#[inline(always)]
-fn unpack(word: u32) -> (Uid, u16) {
-	let low = |bits: u32| u16::try_from(bits & 0xFFFF).unwrap_or(u16::MAX);
-	(low(word), low(word >> 16))
 }
 
 impl TypeInfo for UidRow {

@@ -1,9 +1,9 @@
 //! Properties of every epoch: sums, clipping, dissent, bond convergence, determinism.
 
 use proptest::prelude::*;
-use verity_yuma::{SparseRow, ONE};
+use verity_yuma::ONE;
 
-use crate::subnet::{normalised_weights, subnet, sum, sums_to_one_or_zero, Subnet};
+use crate::subnet::{normalised_weights, subnet, sum, sums_to_one_or_zero, Pairs, Subnet};
 
 proptest! {
 	#![proptest_config(ProptestConfig::with_cases(1000))]
@@ -145,8 +145,8 @@ fn a_validator_that_joins_consensus_regains_validator_trust() {
 }
 
 /// The largest change of any bond between two bond matrices, in `u16` units.
-fn largest_change(a: &[SparseRow<u16>], b: &[SparseRow<u16>], n: usize) -> u16 {
-	let dense = |rows: &[SparseRow<u16>]| {
+fn largest_change(a: &[Pairs], b: &[Pairs], n: usize) -> u16 {
+	let dense = |rows: &[Pairs]| {
 		let mut m = vec![vec![0u16; n]; n];
 		for (i, row) in rows.iter().enumerate() {
 			for &(j, x) in row.iter().filter(|e| usize::from(e.0) < n) {
@@ -165,7 +165,7 @@ fn largest_change(a: &[SparseRow<u16>], b: &[SparseRow<u16>], n: usize) -> u16 {
 
 /// Feeds each epoch's bonds into the next under constant weights; returns the largest bond
 /// change of each epoch and the final bonds.
-fn repeat_epochs(mut subnet: Subnet, epochs: usize) -> (Vec<u16>, Vec<SparseRow<u16>>) {
+fn repeat_epochs(mut subnet: Subnet, epochs: usize) -> (Vec<u16>, Vec<Pairs>) {
 	let n = subnet.stake.len();
 	let mut changes = Vec::with_capacity(epochs);
 	for _ in 0..epochs {

@@ -1,7 +1,12 @@
 //! An owned subnet to feed `run_epoch`, and a proptest strategy for random ones.
 
 use proptest::prelude::*;
-use verity_yuma::{run_epoch, EpochInput, EpochOutput, Fixed, SparseRow, ONE};
+use verity_yuma::{
+	pack_row, run_epoch, unpack_row, EpochInput, EpochOutput, Fixed, SparseRow, ONE,
+};
+
+/// A row as `(column, value)` pairs (the crate takes them packed, see [`SparseRow`]).
+pub type Pairs = Vec<(u16, u16)>;
 
 /// Everything `EpochInput` borrows, owned.
 #[derive(Clone, Debug, Default)]
@@ -9,8 +14,8 @@ pub struct Subnet {
 	pub stake: Vec<u128>,
 	pub permits: Vec<bool>,
 	pub active: Vec<bool>,
-	pub weights: Vec<SparseRow<u16>>,
-	pub bonds: Vec<SparseRow<u16>>,
+	pub weights: Vec<Pairs>,
+	pub bonds: Vec<Pairs>,
 	pub kappa: u16,
 	pub bonds_moving_average: u32,
 }
@@ -38,20 +43,49 @@ impl Subnet {
 		self
 	}
 
-	pub fn input(&self) -> EpochInput<'_> {
-		EpochInput {
+	/// The epoch, with its bonds unpacked.
+	pub fn run(&self) -> Output {
+		let pack =
+			|rows: &[Pairs]| -> Vec<SparseRow> { rows.iter().map(|r| pack_row(r)).collect() };
+		let (weights, bonds) = (pack(&self.weights), pack(&self.bonds));
+		let out = run_epoch(&EpochInput {
 			stake: &self.stake,
 			permits: &self.permits,
 			active: &self.active,
-			weights: &self.weights,
-			bonds: &self.bonds,
+			weights: &weights,
+			bonds: &bonds,
 			kappa: self.kappa,
 			bonds_moving_average: self.bonds_moving_average,
-		}
+		});
+		Output::from(out)
 	}
+}
 
-	pub fn run(&self) -> EpochOutput {
-		run_epoch(&self.input())
+/// An [`EpochOutput`] with its bonds as pairs.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Output {
+	pub stake: Vec<Fixed>,
+	pub consensus: Vec<Fixed>,
+	pub rank: Vec<Fixed>,
+	pub trust: Vec<Fixed>,
+	pub incentive: Vec<Fixed>,
+	pub validator_trust: Vec<Fixed>,
+	pub dividends: Vec<Fixed>,
+	pub bonds: Vec<Pairs>,
+}
+
+impl From<EpochOutput> for Output {
+	fn from(out: EpochOutput) -> Self {
+		Self {
+			stake: out.stake,
+			consensus: out.consensus,
+			rank: out.rank,
+			trust: out.trust,
+			incentive: out.incentive,
+			validator_trust: out.validator_trust,
+			dividends: out.dividends,
+			bonds: out.bonds.iter().map(|row| unpack_row(row)).collect(),
+		}
 	}
 }
 
@@ -67,7 +101,7 @@ pub fn sums_to_one_or_zero(v: &[Fixed]) -> bool {
 }
 
 /// A valid sparse row: sorted by column, first of repeated columns kept.
-fn sparse_row(mut entries: Vec<(u16, u16)>) -> SparseRow<u16> {
+fn sparse_row(mut entries: Vec<(u16, u16)>) -> Pairs {
 	entries.sort_by_key(|e| e.0);
 	entries.dedup_by_key(|e| e.0);
 	entries
