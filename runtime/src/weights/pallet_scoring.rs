@@ -10,11 +10,11 @@
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: 1024
 
 // Executed Command:
-// /tmp/current/verity-node
+// /root/.cache/verity/target-bench/release/verity-node
 // benchmark
 // pallet
 // --runtime
-// /tmp/current/verity_runtime.compact.compressed.wasm
+// /root/.cache/verity/target-bench/release/wbuild/verity-runtime/verity_runtime.compact.compressed.wasm
 // --genesis-builder
 // runtime
 // --genesis-builder-preset
@@ -61,15 +61,13 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 	/// Storage: `Scoring::WeightCommits` (r:1 w:0)
 	/// Proof: `Scoring::WeightCommits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `k` is `[1, 4096]`.
-	fn set_weights(k: u32, ) -> Weight {
+	fn set_weights(_k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `162095`
 		//  Estimated: `146837`
-		// Minimum execution time: 324_797_000 picoseconds.
-		Weight::from_parts(435_177_342, 0)
+		// Minimum execution time: 326_279_000 picoseconds.
+		Weight::from_parts(508_285_498, 0)
 			.saturating_add(Weight::from_parts(0, 146837))
-			// Standard Error: 25_610
-			.saturating_add(Weight::from_parts(31_658, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -91,8 +89,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `162220`
 		//  Estimated: `146837`
-		// Minimum execution time: 326_500_000 picoseconds.
-		Weight::from_parts(511_755_000, 0)
+		// Minimum execution time: 302_074_000 picoseconds.
+		Weight::from_parts(355_063_000, 0)
 			.saturating_add(Weight::from_parts(0, 146837))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -120,11 +118,11 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `145817`
 		//  Estimated: `146837`
-		// Minimum execution time: 334_324_000 picoseconds.
-		Weight::from_parts(445_588_276, 0)
+		// Minimum execution time: 304_758_000 picoseconds.
+		Weight::from_parts(389_072_134, 0)
 			.saturating_add(Weight::from_parts(0, 146837))
-			// Standard Error: 26_133
-			.saturating_add(Weight::from_parts(25_730, 0).saturating_mul(k.into()))
+			// Standard Error: 16_495
+			.saturating_add(Weight::from_parts(16_530, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -136,8 +134,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `458`
 		//  Estimated: `3648`
-		// Minimum execution time: 25_638_000 picoseconds.
-		Weight::from_parts(38_161_000, 0)
+		// Minimum execution time: 25_077_000 picoseconds.
+		Weight::from_parts(28_924_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -179,14 +177,14 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 	fn run_epoch(n: u32, v: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (2122 ±0) + v * (32886 ±0)`
-		//  Estimated: `150933 + n * (2539 ±192) + v * (13020 ±3_080)`
-		// Minimum execution time: 258_072_000 picoseconds.
-		Weight::from_parts(258_072_000, 0)
+		//  Estimated: `150933 + n * (2539 ±0) + v * (13020 ±3_080)`
+		// Minimum execution time: 119_453_000 picoseconds.
+		Weight::from_parts(119_453_000, 0)
 			.saturating_add(Weight::from_parts(0, 150933))
-			// Standard Error: 3_169_306
-			.saturating_add(Weight::from_parts(12_785_187, 0).saturating_mul(n.into()))
-			// Standard Error: 50_708_841
-			.saturating_add(Weight::from_parts(196_710_939, 0).saturating_mul(v.into()))
+			// Standard Error: 1_340_972
+			.saturating_add(Weight::from_parts(8_425_934, 0).saturating_mul(n.into()))
+			// Standard Error: 21_455_535
+			.saturating_add(Weight::from_parts(86_319_731, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(15))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
@@ -207,8 +205,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `558`
 		//  Estimated: `6480`
-		// Minimum execution time: 33_793_000 picoseconds.
-		Weight::from_parts(47_499_000, 0)
+		// Minimum execution time: 33_733_000 picoseconds.
+		Weight::from_parts(36_078_000, 0)
 			.saturating_add(Weight::from_parts(0, 6480))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -227,8 +225,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `6480`
-		// Minimum execution time: 31_800_000 picoseconds.
-		Weight::from_parts(35_917_000, 0)
+		// Minimum execution time: 31_740_000 picoseconds.
+		Weight::from_parts(35_426_000, 0)
 			.saturating_add(Weight::from_parts(0, 6480))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -245,8 +243,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `143537`
 		//  Estimated: `146837`
-		// Minimum execution time: 281_726_000 picoseconds.
-		Weight::from_parts(364_110_000, 0)
+		// Minimum execution time: 285_654_000 picoseconds.
+		Weight::from_parts(308_837_000, 0)
 			.saturating_add(Weight::from_parts(0, 146837))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -275,8 +273,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `350744`
 		//  Estimated: `77353950`
-		// Minimum execution time: 17_891_693_000 picoseconds.
-		Weight::from_parts(18_820_788_000, 0)
+		// Minimum execution time: 19_229_080_000 picoseconds.
+		Weight::from_parts(21_074_967_000, 0)
 			.saturating_add(Weight::from_parts(0, 77353950))
 			.saturating_add(T::DbWeight::get().reads(12291))
 			.saturating_add(T::DbWeight::get().writes(12294))
@@ -291,8 +289,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `18256`
 		//  Estimated: `19875`
-		// Minimum execution time: 143_688_000 picoseconds.
-		Weight::from_parts(162_533_000, 0)
+		// Minimum execution time: 128_229_000 picoseconds.
+		Weight::from_parts(129_802_000, 0)
 			.saturating_add(Weight::from_parts(0, 19875))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
