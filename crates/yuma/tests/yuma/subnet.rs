@@ -61,31 +61,25 @@ impl Subnet {
 	}
 }
 
-/// An [`EpochOutput`] with its bonds as pairs.
+/// An [`EpochOutput`] (its fields through `Deref`) with its bonds also as pairs.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct Output {
-	pub stake: Vec<Fixed>,
-	pub consensus: Vec<Fixed>,
-	pub rank: Vec<Fixed>,
-	pub trust: Vec<Fixed>,
-	pub incentive: Vec<Fixed>,
-	pub validator_trust: Vec<Fixed>,
-	pub dividends: Vec<Fixed>,
+	pub epoch: EpochOutput,
 	pub bonds: Vec<Pairs>,
 }
 
 impl From<EpochOutput> for Output {
-	fn from(out: EpochOutput) -> Self {
-		Self {
-			stake: out.stake,
-			consensus: out.consensus,
-			rank: out.rank,
-			trust: out.trust,
-			incentive: out.incentive,
-			validator_trust: out.validator_trust,
-			dividends: out.dividends,
-			bonds: out.bonds.iter().map(|row| unpack_row(row)).collect(),
-		}
+	fn from(epoch: EpochOutput) -> Self {
+		let bonds = epoch.bonds.iter().map(|row| unpack_row(row)).collect();
+		Self { epoch, bonds }
+	}
+}
+
+impl core::ops::Deref for Output {
+	type Target = EpochOutput;
+
+	fn deref(&self) -> &EpochOutput {
+		&self.epoch
 	}
 }
 
