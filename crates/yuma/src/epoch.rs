@@ -1,16 +1,17 @@
 //! The epoch itself; see the crate documentation for the steps and formulas.
 //!
-//! Consensus, clipping, rank, trust and the column normalisation of bonds all work column by
-//! column, while the input comes as rows. Instead of transposing the matrix (an `n · V` array
-//! written in a cache-hostile order), the epoch sweeps the columns once and keeps a cursor into
-//! each permitted validator's weights and bonds rows (both ascending by column). Every
-//! [`BLOCK`] columns, each cursor copies its entries for the block into a small column-major
-//! buffer (a few cache lines of its row at a time), and the columns are then read from that buffer.
-//! The working set is `V · BLOCK` entries, whatever `n`; validator trust, dividends and the new
-//! bonds (appended to each validator's row, in column order) accumulate per validator as the
-//! sweep goes. Products of two fractions are summed exactly in `u128` and divided once; the
-//! rows' normalisations use a [`RowNormaliser`] (exact floor), the bonds' column normalisations
-//! a [`ColumnScaler`] per sum (one `u64` multiply per cell).
+//! Consensus, clipping and rank work column by column, while the input comes as rows. Instead
+//! of transposing the weights (an `n · V` array written in a cache-hostile order), the epoch
+//! sweeps the columns once and keeps a cursor into each permitted validator's weights row
+//! (ascending by column). Every [`BLOCK`] columns, each cursor copies its entries for the block
+//! into a small column-major buffer (a few cache lines of its row at a time), and the columns
+//! are then read from that buffer. The working set is `V · BLOCK` weights, whatever `n`. What
+//! the rest of the epoch needs of a column is then a handful of numbers ([`ColumnStats`]), so
+//! validator trust, dividends and the new bonds are settled row by row: each validator's
+//! weights and previous bonds are walked together, its sums stay in registers and its new row
+//! is written in order. Products of two fractions are summed exactly in `u128` and divided
+//! once; the rows' normalisations use a [`RowNormaliser`] (exact floor), the bonds' column
+//! normalisations a [`ColumnScaler`] per divisor (one `u64` multiply per cell).
 
 use alloc::{borrow::Cow, vec, vec::Vec};
 
@@ -20,8 +21,8 @@ use crate::{
 		from_u16_fraction, mul_fractions, scale_to_one, to_u16_fraction, ColumnScaler, Normaliser,
 		ProductSum, RankParts, RowNormaliser,
 	},
-	quantile::weighted_upper_quantile_bucketed,
-	unpack_entry, EpochInput, EpochOutput, Fixed, SparseRow, U16Fraction,
+	quantile::{weighted_upper_quantile_bucketed, Scratch},
+	unpack_entry, EpochInput, EpochOutput, Fixed, SparseRow, ONE,
 };
 
 /// The moving-average weight that means "keep only the previous bonds", in millionths.
@@ -33,7 +34,7 @@ const MILLION: u64 = 1_000_000;
 /// and 32 (fewer switches between rows) and 128 and 256 (a larger block).
 const BLOCK: usize = 64;
 
-/// A permitted validator: its rows, read column by column, and what it accumulates.
+/// A permitted validator: its rows, and a cursor into its weights for the column sweep.
 struct Validator<'a> {
 	/// The validator's UID.
 	uid: usize,
@@ -41,12 +42,11 @@ struct Validator<'a> {
 	stake: Fixed,
 	/// Divides by the row's weight sum (step 2).
 	by_row_sum: RowNormaliser,
-	/// The raw weights row, strictly ascending by column, and the next entry to read.
+	/// The raw weights row, strictly ascending by column, and the next entry the sweep reads.
 	weights: Cow<'a, [u32]>,
 	next_weight: usize,
-	/// The previous bonds row, strictly ascending by column, and the next entry to read.
+	/// The previous bonds row, strictly ascending by column.
 	bonds: Cow<'a, [u32]>,
-	next_bond: usize,
 }
 
 impl<'a> Validator<'a> {
@@ -78,7 +78,6 @@ impl<'a> Validator<'a> {
 			let sum = row_sum(&weights);
 			(weights, sum)
 		};
-		let bonds = clean_row(input.bonds.get(uid));
 		Self {
 			uid,
 			stake,
@@ -86,21 +85,19 @@ impl<'a> Validator<'a> {
 			by_row_sum: RowNormaliser::new(row_sum),
 			weights,
 			next_weight: 0,
-			bonds,
-			next_bond: 0,
+			bonds: clean_row(input.bonds.get(uid)),
 		}
 	}
 
-	/// Writes the raw weights and previous bonds of columns `first..end` into
-	/// `block[(column − first) · stride + slot]` (absent entries stay as they are: the caller
-	/// zeroes the block), consuming them. Blocks must come in ascending order. The diagonal
-	/// weight reads as zero.
+	/// Writes the raw weights of columns `first..end` into `block[(column − first) · stride +
+	/// slot]` (absent entries stay as they are: the caller zeroes the block), consuming them.
+	/// Blocks must come in ascending order. The diagonal weight reads as zero.
 	#[inline(never)]
 	fn fill_block(
 		&mut self,
 		first: usize,
 		end: usize,
-		block: &mut [(u16, U16Fraction)],
+		block: &mut [u16],
 		stride: usize,
 		slot: usize,
 	) {
@@ -112,39 +109,87 @@ impl<'a> Validator<'a> {
 		// those are read, a fixed count, and the ones past the block land in `spare` (never
 		// read) instead: no branch depends on where the block ends.
 		let spare = block.len().saturating_sub(1);
-		let in_block = |column: usize| column < end;
 		let mut taken = 0usize;
 		let from = self.next_weight;
 		let upto = from.saturating_add(BLOCK).min(self.weights.len());
 		for &word in self.weights.get(from..upto).unwrap_or_default() {
 			let (column, w) = unpack_entry(word);
 			let column = usize::from(column);
-			let inside = in_block(column);
+			let inside = column < end;
 			let index = if inside { position(column) } else { spare };
 			if let Some(cell) = block.get_mut(index) {
-				cell.0 = if column == self.uid { 0 } else { w };
+				*cell = if column == self.uid { 0 } else { w };
 			}
 			taken = taken.wrapping_add(usize::from(inside));
 		}
 		self.next_weight = from.saturating_add(taken);
-		let mut taken = 0usize;
-		let from = self.next_bond;
-		let upto = from.saturating_add(BLOCK).min(self.bonds.len());
-		for &word in self.bonds.get(from..upto).unwrap_or_default() {
-			let (column, b) = unpack_entry(word);
-			let column = usize::from(column);
-			let inside = in_block(column);
-			let index = if inside { position(column) } else { spare };
-			if let Some(cell) = block.get_mut(index) {
-				cell.1 = b;
+	}
+
+	/// Steps 6–8 for this validator's row, once every column's [`ColumnStats`] is known: walks
+	/// its weights and previous bonds together (both ascending by column) and, per column,
+	/// clips the weight, normalises `ΔB = S·W̄` by the column's exact rank, takes its moving
+	/// average `B'` with the previous bond, normalises that by the column's `Σ_k B'_kj` (both
+	/// by a [`ColumnScaler`]), and adds up the clipped weights (its trust), the quantised new
+	/// bonds and `B_ij · R_j` with the exact ranks (since `I_j ∝ R_j`, `Σ_j B_ij · R_j`
+	/// normalises to the same quotient as `Σ_j B_ij · I_j`, without the rounding of `I`).
+	/// `shares` is `(α, 1 − α)` in millionths.
+	///
+	/// Row by row rather than column by column: the sums stay in registers and the new row is
+	/// written in order.
+	#[inline(never)]
+	fn settle(&self, stats: &[ColumnStats], (new_share, previous_share): (u64, u64)) -> Tally {
+		// Past every column: where an exhausted row's cursor reads.
+		const PAST: u32 = 1 << 16;
+		let (weights, bonds) = (&self.weights[..], &self.bonds[..]);
+		let mut trust: Fixed = 0;
+		let mut dividends = ProductSum::default();
+		// A new bond needs a weight or a previous bond: dense rows never grow.
+		let mut new_bonds = Vec::with_capacity(weights.len().max(bonds.len()));
+		let (mut next_weight, mut next_bond) = (0usize, 0usize);
+		loop {
+			let split =
+				|word: Option<&u32>| word.map_or((PAST, 0), |&word| (word & 0xFFFF, word >> 16));
+			let (weight_column, w) = split(weights.get(next_weight));
+			let (bond_column, b) = split(bonds.get(next_bond));
+			let column = weight_column.min(bond_column);
+			// Columns from `stats.len()` on (and exhausted rows) are past the end.
+			let Some(stat) = usize::try_from(column).ok().and_then(|j| stats.get(j)) else {
+				break;
+			};
+			let has_weight = weight_column == column;
+			let has_bond = bond_column == column;
+			next_weight = next_weight.wrapping_add(usize::from(has_weight));
+			next_bond = next_bond.wrapping_add(usize::from(has_bond));
+			let counted = has_weight & (column != u32::try_from(self.uid).unwrap_or(PAST));
+			let w = u16::try_from(w & u32::from(counted).wrapping_neg()).unwrap_or(0);
+			let b = u16::try_from(b & u32::from(has_bond).wrapping_neg()).unwrap_or(0);
+
+			let weight = self.by_row_sum.scale(w).min(stat.consensus);
+			// Below `2^64` but for `ONE · ONE`, which saturates (`by_rank` allows for it).
+			let product = u64::try_from(mul_fractions(self.stake, weight)).unwrap_or(u64::MAX);
+			// `ΔB ≤ ONE`, and at most the real quotient (see `ColumnScaler`).
+			let delta = stat.by_rank.scale(product);
+			// `B'` in units of `1 / (10^6 · ONE)`: the division by 10^6 cancels in the
+			// normalisation, so it is never done (nor rounded). With `α + (1 − α) = 10^6` and
+			// both fractions at most `ONE`, `B' ≤ 10^6 · 2^32 < 2^52`: no overflow. `B'_ij` is
+			// at most the column's sum, so `B ≤ ONE`.
+			let moved = new_share
+				.wrapping_mul(delta)
+				.wrapping_add(previous_share.wrapping_mul(from_u16_fraction(b)));
+			let bond = stat.by_bond_sum.scale(moved);
+			trust = trust.wrapping_add(weight);
+			dividends.add(bond, stat.rank);
+			let quantised = to_u16_fraction(bond);
+			if quantised > 0 {
+				// `column < 65536`: it indexes `stats`.
+				new_bonds.push(entry(u16::try_from(column).unwrap_or(u16::MAX), quantised));
 			}
-			taken = taken.wrapping_add(usize::from(inside));
 		}
-		self.next_bond = from.saturating_add(taken);
+		Tally { trust, dividends, bonds: new_bonds }
 	}
 }
 
-/// What a validator accumulates over the columns.
+/// What a validator adds up over its row.
 struct Tally {
 	/// `VT_i = Σ_j W̄_ij`.
 	trust: Fixed,
@@ -154,19 +199,17 @@ struct Tally {
 	bonds: SparseRow,
 }
 
-/// One non-zero cell of the current column.
-#[derive(Clone, Copy, Default)]
-struct Cell {
-	/// Index into the validators.
-	validator: usize,
-	/// `S_i`.
-	stake: Fixed,
-	/// `W_ij`, then (after clipping) `W̄_ij`.
-	weight: Fixed,
-	/// The previous bond `b_ij`, then `B'_ij`.
-	bond: Fixed,
-	/// `S_i · W̄_ij` (saturating at `u64::MAX`).
-	product: u64,
+/// What settling a row needs of each column.
+#[derive(Clone, Copy)]
+struct ColumnStats {
+	/// `C_j`.
+	consensus: Fixed,
+	/// Divides by the exact rank `R_j` (`ΔB`).
+	by_rank: ColumnScaler,
+	/// Divides by `Σ_i B'_ij`.
+	by_bond_sum: ColumnScaler,
+	/// `R_j`, for the dividends' products.
+	rank: RankParts,
 }
 
 /// See [`crate::run_epoch`].
@@ -201,56 +244,45 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 	let previous_share = u64::from(input.bonds_moving_average).min(MILLION);
 	let new_share = MILLION.saturating_sub(previous_share);
 
+	// Rows hold `u16` columns, so columns from 65536 on are empty (and stay zero).
+	let columns = n.min(usize::from(u16::MAX).saturating_add(1));
+
+	// `Σ_i b_ij` per column: the previous bonds of the permitted rows (at most `ONE · V`).
+	let mut previous_bond_sums = vec![0u64; columns];
+	for validator in &validators {
+		for &word in validator.bonds.iter() {
+			let (column, b) = unpack_entry(word);
+			if let Some(sum) = previous_bond_sums.get_mut(usize::from(column)) {
+				*sum = sum.wrapping_add(from_u16_fraction(b));
+			}
+		}
+	}
+
 	let mut consensus = vec![0; n];
 	let mut rank = vec![0; n];
 	let mut trust = vec![0; n];
 	// Exact `u128` ranks `Σ_i S_i·W̄_ij`, for incentive.
 	let mut exact_rank = vec![0u128; n];
-	// What each validator accumulates over the columns.
-	let mut tallies: Vec<Tally> = validators
-		.iter()
-		.map(|validator| Tally {
-			trust: 0,
-			dividends: ProductSum::default(),
-			// A new bond needs a weight or a previous bond: dense rows never grow.
-			bonds: Vec::with_capacity(validator.weights.len().max(validator.bonds.len())),
-		})
-		.collect();
-	// Scratch, reused by every column: its cells, and (weight, stake) pairs for the quantile.
-	let mut cells: Vec<Cell> = vec![Cell::default(); v];
-	let mut pairs: Vec<(Fixed, u64)> = vec![(0, 0); v];
-	let mut scratch: Vec<(Fixed, u64)> = vec![(0, 0); v];
+	let mut stats: Vec<ColumnStats> = Vec::with_capacity(columns);
+	// Scratch, reused by every column: its cells `(W_ij, S_i)`, and the quantile's.
+	let mut cells: Vec<(Fixed, u64)> = vec![(0, 0); v];
+	let mut scratch = Scratch::new(v);
 
-	// The raw (weight, bond) of every validator for `BLOCK` columns at a time, column-major
-	// (`block[k · v + i]`): each validator's rows are read `BLOCK` entries at a time rather than
+	// The raw weight of every validator for `BLOCK` columns at a time, column-major
+	// (`block[k · v + i]`): each validator's row is read `BLOCK` entries at a time rather than
 	// one entry per column.
 	// One spare cell at the end, which `fill_block` writes entries past the block to.
-	let mut block: Vec<(u16, U16Fraction)> =
-		vec![(0, 0); v.saturating_mul(BLOCK).saturating_add(1)];
+	let mut block: Vec<u16> = vec![0; v.saturating_mul(BLOCK).saturating_add(1)];
 
-	// Rows hold `u16` columns, so columns from 65536 on are empty (and stay zero).
-	let columns = n.min(usize::from(u16::MAX).saturating_add(1));
 	for first in (0..columns).step_by(BLOCK) {
 		let end = first.saturating_add(BLOCK).min(columns);
-		block.iter_mut().for_each(|cell| *cell = (0, 0));
+		block.iter_mut().for_each(|cell| *cell = 0);
 		for (slot, validator) in validators.iter_mut().enumerate() {
 			validator.fill_block(first, end, &mut block, v, slot);
 		}
 		for (column, raw) in (first..end).zip(block.chunks_exact(v.max(1))) {
-			let Some(column_sums) = column_epoch(
-				&row_params,
-				// `column < 65536`.
-				u16::try_from(column).unwrap_or(u16::MAX),
-				raw,
-				&mut tallies,
-				&mut cells,
-				&mut pairs,
-				&mut scratch,
-				(total_stake, need, new_share, previous_share),
-			) else {
-				continue;
-			};
-			let (c, pre_rank_sum, rank_sum) = column_sums;
+			let (c, pre_rank_sum, rank_sum) =
+				column_epoch(&row_params, raw, &mut cells, &mut scratch, (total_stake, need));
 			if let Some(slot) = consensus.get_mut(column) {
 				*slot = c;
 			}
@@ -264,8 +296,28 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 			if let Some(slot) = exact_rank.get_mut(column) {
 				*slot = rank_sum;
 			}
+			// Step 7's `Σ_i B'_ij`, in units of `1 / (10^6 · ONE)` (see `settle`): `Σ_i ΔB_ij`
+			// is one (zero for a column without rank), so
+			// `Σ_i B'_ij = α · [R_j > 0] + (1 − α) · Σ_i b_ij`.
+			let new_sum =
+				if rank_sum > 0 { u128::from(new_share).wrapping_mul(u128::from(ONE)) } else { 0 };
+			let previous_sum = previous_bond_sums.get(column).copied().unwrap_or(0);
+			let bond_sum = new_sum
+				.wrapping_add(u128::from(previous_share).wrapping_mul(u128::from(previous_sum)));
+			stats.push(ColumnStats {
+				consensus: c,
+				by_rank: ColumnScaler::new(rank_sum),
+				by_bond_sum: ColumnScaler::new(bond_sum),
+				rank: RankParts::new(rank_sum),
+			});
 		}
 	}
+
+	// Steps 6–8 row by row.
+	let tallies: Vec<Tally> = validators
+		.iter()
+		.map(|validator| validator.settle(&stats, (new_share, previous_share)))
+		.collect();
 
 	// Step 5: incentive, from the exact ranks.
 	let by_total_rank = Normaliser::new(exact_rank.iter().fold(0u128, |a, &r| a.saturating_add(r)));
@@ -293,146 +345,87 @@ pub fn run_epoch(input: &EpochInput<'_>) -> EpochOutput {
 	EpochOutput { stake, consensus, rank, trust, incentive, validator_trust, dividends, bonds }
 }
 
-/// Steps 2–8 for one column, from the raw `(weight, bond)` of each validator (`raw[i]`) and its
-/// `(S_i, row normaliser)` (`row_params[i]`): adds to each validator's tally (trust, dividend
-/// sum, quantised new bond) and returns `(C_j, P_j, R_j)` with the exact pre-rank and rank, or
-/// `None` for a column without entries (all zero). `params` is `(Σ S, need, α, 1 − α)` (the
-/// last two in millionths).
+/// Steps 2–5 for one column, from the raw weight of each validator (`raw[i]`) and its `(S_i,
+/// row normaliser)` (`row_params[i]`): returns `(C_j, P_j, R_j)` with the exact pre-rank and
+/// rank (all zero for a column without weights). `params` is `(Σ S, need)`.
 ///
 /// Sums here cannot overflow, so they wrap (no checks): `Σ_i S_i ≤ ONE` and every fraction is
-/// at most `ONE`, so `P_j, R_j ≤ 2^64`, `Σ_i B'_ij ≤ 2^52 · V`, `VT_i ≤ ONE` (a row's floored
-/// fractions sum to at most one) and `Σ_j B_ij · R_j < 2^113`.
+/// at most `ONE`, so `P_j, R_j ≤ 2^64`.
 ///
 /// Each step is a function of its own, kept out of line: one function with every step inlined
 /// has more live values than registers, and the wasm compiler spills them in every loop.
-#[allow(clippy::too_many_arguments)]
 #[inline(never)]
 fn column_epoch(
 	row_params: &[(Fixed, RowNormaliser)],
-	column: u16,
-	raw: &[(u16, U16Fraction)],
-	tallies: &mut [Tally],
-	cells: &mut [Cell],
-	pairs: &mut [(Fixed, u64)],
-	scratch: &mut [(Fixed, u64)],
-	params: (u64, u64, u64, u64),
-) -> Option<(Fixed, u128, u128)> {
-	let (total_stake, need, new_share, previous_share) = params;
-	let gathered = gather(row_params, raw, cells, pairs);
-	let cells = cells.get_mut(..gathered.cells).filter(|cells| !cells.is_empty())?;
-	let pairs = pairs.get_mut(..gathered.pairs).unwrap_or_default();
+	raw: &[u16],
+	cells: &mut [(Fixed, u64)],
+	scratch: &mut Scratch,
+	(total_stake, need): (u64, u64),
+) -> (Fixed, u128, u128) {
+	let gathered = gather(row_params, raw, cells);
+	let Some(cells) = cells.get_mut(..gathered.cells).filter(|cells| !cells.is_empty()) else {
+		return (0, 0, 0);
+	};
 
 	// Step 3: consensus.
 	let c = if total_stake == 0 {
 		0
 	} else if need == 0 {
-		cells.iter().map(|cell| cell.weight).max().unwrap_or(0)
+		cells.iter().map(|&(weight, _)| weight).max().unwrap_or(0)
 	} else {
-		weighted_upper_quantile_bucketed(pairs, scratch, need, gathered.pairs_stake)
+		weighted_upper_quantile_bucketed(
+			cells,
+			|&cell| cell,
+			scratch,
+			need,
+			gathered.weighted_stake,
+		)
 	};
-
-	let rank_sum = clip(cells, c);
-	let bond_sum = moving_average(cells, rank_sum, new_share, previous_share);
-	tally(cells, column, rank_sum, bond_sum, tallies);
-	Some((c, gathered.pre_rank_sum, rank_sum))
+	(c, gathered.pre_rank_sum, clipped_rank(cells, c))
 }
 
 /// What [`gather`] found in a column.
 struct Gathered {
-	/// Cells written (non-zero entries).
+	/// Cells written (non-zero weights).
 	cells: usize,
-	/// Pairs written (entries with stake and weight).
-	pairs: usize,
 	/// `P_j = Σ_i S_i·W_ij`, exactly.
 	pre_rank_sum: u128,
-	/// The pairs' stake: at most `Σ S ≤ ONE`.
-	pairs_stake: u64,
+	/// The cells' stake: at most `Σ S ≤ ONE`.
+	weighted_stake: u64,
 }
 
 /// Step 2 (row normalisation) and the pre-rank, in one pass that writes the column's non-zero
-/// entries to `cells` and the quantile's `(weight, stake)` pairs to `pairs` (both at least as
-/// long as `raw`). Every entry is written to the next free cell (and pair), which only counts
-/// as taken when the entry is non-zero: no branch on the data.
+/// weights to `cells` as `(W_ij, S_i)` (at least as long as `raw`). Every entry is written to
+/// the next free cell, which only counts as taken when the weight is non-zero: no branch on
+/// the data.
 #[inline(never)]
 fn gather(
 	row_params: &[(Fixed, RowNormaliser)],
-	raw: &[(u16, U16Fraction)],
-	cells: &mut [Cell],
-	pairs: &mut [(Fixed, u64)],
+	raw: &[u16],
+	cells: &mut [(Fixed, u64)],
 ) -> Gathered {
-	let mut gathered = Gathered { cells: 0, pairs: 0, pre_rank_sum: 0, pairs_stake: 0 };
-	for ((index, &(stake, by_row_sum)), &(w, b)) in row_params.iter().enumerate().zip(raw) {
+	let mut gathered = Gathered { cells: 0, pre_rank_sum: 0, weighted_stake: 0 };
+	for (&(stake, by_row_sum), &w) in row_params.iter().zip(raw) {
 		let weight = by_row_sum.scale(w);
 		if let Some(cell) = cells.get_mut(gathered.cells) {
-			*cell =
-				Cell { validator: index, stake, weight, bond: from_u16_fraction(b), product: 0 };
+			*cell = (weight, stake);
 		}
-		gathered.cells = gathered.cells.wrapping_add(usize::from(w | b != 0));
+		let taken = w != 0;
+		gathered.cells = gathered.cells.wrapping_add(usize::from(taken));
 		gathered.pre_rank_sum = gathered.pre_rank_sum.wrapping_add(mul_fractions(stake, weight));
-		if let Some(pair) = pairs.get_mut(gathered.pairs) {
-			*pair = (weight, stake);
-		}
-		let counted = stake > 0 && weight > 0;
-		gathered.pairs = gathered.pairs.wrapping_add(usize::from(counted));
-		gathered.pairs_stake = gathered.pairs_stake.wrapping_add(if counted { stake } else { 0 });
+		gathered.weighted_stake =
+			gathered.weighted_stake.wrapping_add(stake & u64::from(taken).wrapping_neg());
 	}
 	gathered
 }
 
-/// Steps 4–5: clips each weight at consensus `c` and returns the rank `R_j = Σ_i S_i · W̄_ij`,
-/// exactly. Each cell keeps its `S_i · W̄_ij` for step 7.
+/// Steps 4–5: the rank `R_j = Σ_i S_i · W̄_ij` of the weights clipped at consensus `c`
+/// (`W̄_ij = min(W_ij, c)`), exactly.
 #[inline(never)]
-fn clip(cells: &mut [Cell], c: Fixed) -> u128 {
-	let mut rank_sum: u128 = 0;
-	for cell in cells.iter_mut() {
-		cell.weight = cell.weight.min(c);
-		let product = mul_fractions(cell.stake, cell.weight);
-		rank_sum = rank_sum.wrapping_add(product);
-		// Below `2^64` but for `ONE · ONE`, which saturates (`by_rank` allows for it).
-		cell.product = u64::try_from(product).unwrap_or(u64::MAX);
-	}
-	rank_sum
-}
-
-/// Step 7, first half: `ΔB = S·W̄` normalised by its column sum (the exact rank, by a
-/// [`ColumnScaler`]), and its moving average `B'` with the previous bonds, kept in each cell.
-/// Returns `Σ_i B'_ij`.
-#[inline(never)]
-fn moving_average(cells: &mut [Cell], rank_sum: u128, new_share: u64, previous_share: u64) -> u128 {
-	let by_rank = ColumnScaler::new(rank_sum);
-	let mut bond_sum: u128 = 0;
-	for cell in cells.iter_mut() {
-		let delta = by_rank.scale(cell.product);
-		// `B'` in units of `1 / (10^6 · ONE)`: the division by 10^6 cancels in the
-		// normalisation, so it is never done (nor rounded). With `α + (1 − α) = 10^6` and both
-		// fractions at most `ONE`, `B' ≤ 10^6 · 2^32 < 2^52`: no overflow.
-		cell.bond =
-			new_share.wrapping_mul(delta).wrapping_add(previous_share.wrapping_mul(cell.bond));
-		bond_sum = bond_sum.wrapping_add(u128::from(cell.bond));
-	}
-	bond_sum
-}
-
-/// Step 7, second half, and step 8's sums: `B = B' / Σ B'` (by a [`ColumnScaler`]), added to
-/// each validator's tally as its quantised new bond and as `B_ij · R_j` with the exact rank
-/// (since `I_j ∝ R_j`, `Σ_j B_ij · R_j` normalises to the same quotient as `Σ_j B_ij · I_j`,
-/// without the rounding of `I`), with the validator trust `Σ_j W̄_ij`.
-#[inline(never)]
-fn tally(cells: &[Cell], column: u16, rank_sum: u128, bond_sum: u128, tallies: &mut [Tally]) {
-	let rank_parts = RankParts::new(rank_sum);
-	let by_bond_sum = ColumnScaler::new(bond_sum);
-	for cell in cells {
-		// `B'_ij ≤ Σ_k B'_kj`: at most `ONE`.
-		let bond = by_bond_sum.scale(cell.bond);
-		if let Some(tally) = tallies.get_mut(cell.validator) {
-			tally.trust = tally.trust.wrapping_add(cell.weight);
-			tally.dividends.add(bond, rank_parts);
-			let quantised = to_u16_fraction(bond);
-			if quantised > 0 {
-				tally.bonds.push(entry(column, quantised));
-			}
-		}
-	}
+fn clipped_rank(cells: &[(Fixed, u64)], c: Fixed) -> u128 {
+	cells.iter().fold(0u128, |rank_sum, &(weight, stake)| {
+		rank_sum.wrapping_add(mul_fractions(stake, weight.min(c)))
+	})
 }
 
 /// Step 1: `S_i = s_i / Σ s` (floor) with `s_i` the stake of active permitted neurons.

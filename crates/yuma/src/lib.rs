@@ -15,8 +15,8 @@
 //!   as one `u32` word, the layout the chain stores rows in, so they cross no conversion.
 //! - A fraction is a [`Fixed`] with 32 fractional bits: [`ONE`] = 2^32 is 1.0. On chain, bonds
 //!   are stored as [`U16Fraction`]s (`u16::MAX` is 1.0); [`to_u16_fraction`] converts.
-//! - Rounding is floor everywhere except [`to_u16_fraction`] (nearest) and the two column
-//!   normalisations of step 7, which are within 7 units (`7 · 2^-32`) of the real quotient.
+//! - Rounding is floor everywhere except [`to_u16_fraction`] (nearest) and the bonds of step 7,
+//!   which are within 14 units (`14 · 2^-32`) of the real value.
 //!   Products of two fractions are summed exactly in `u128` and divided once, so sums carry no
 //!   intermediate rounding.
 //! - κ = `kappa / u16::MAX`; α = 1 − `bonds_moving_average` / 10^6 (clamped to `[0, 1]`).
@@ -42,10 +42,13 @@
 //! 7. **Bonds.** `ΔB_ij = S_i · W̄_ij / Σ_k S_k · W̄_kj` (column-normalised; a zero column stays
 //!    zero). With `b_ij` the previous bonds (as `b · ONE / u16::MAX`, counted only for permitted
 //!    rows): `B'_ij = α · ΔB_ij + (1 − α) · b_ij`, then `B_ij = B'_ij / Σ_k B'_kj` (`B'` is
-//!    kept exact, scaled by 10^6, since the scale cancels in this quotient). Both column
-//!    normalisations (`ΔB` and `B`) multiply by a reciprocal of the sum taken to 31 bits,
-//!    without a correction step: each is within 7 units of the real quotient, where an exact
-//!    floor would cost a 64 × 64-bit high product per cell (four multiplies on wasm32). Output:
+//!    kept scaled by 10^6, since the scale cancels in this quotient). Since `Σ_k ΔB_kj` is one
+//!    (zero for a column without rank), the column sum is taken as the exact
+//!    `Σ_k B'_kj = α · [R_j > 0] + (1 − α) · Σ_k b_kj`, which needs no pass over the column.
+//!    Both column normalisations (`ΔB` and `B`) multiply by a reciprocal of the divisor taken
+//!    to 31 bits, without a correction step: each is within 7 units of the real quotient (so
+//!    `B` is within 14 of its real value), where an exact floor would cost a 64 × 64-bit high
+//!    product per cell (four multiplies on wasm32). Output:
 //!    `bonds` = `B` quantised by [`to_u16_fraction`], zeros dropped, rows ascending by column;
 //!    rows without a permit are empty.
 //! 8. **Dividends.** `D_i = Σ_j B_ij · I_j` (with `B` before quantisation), normalised to sum to
@@ -53,14 +56,17 @@
 //!    from `Σ_j B_ij · R_j` with the exact ranks: the same quotient, one rounding fewer.
 //!
 //! Sums that should be one (stake, incentive, dividends) fall short of [`ONE`] by at most one
-//! unit per term, from flooring; a bond column's sum is within 7 units per term of [`ONE`].
+//! unit per term, from flooring; a bond column's sum is within 14 units per term of [`ONE`].
 //!
 //! # Cost
 //!
-//! The permitted rows are read column by column, 64 columns at a time (see `epoch.rs`). Each
-//! column's κ-quantile sums the stake per bucket of weights in one pass and searches only the
-//! bucket that holds the answer, by a weighted quickselect (`O(V)` for `V` weights in the
-//! column, worst case included). Normalisations multiply by a precomputed reciprocal instead of
+//! Steps 2–5 need whole columns: the permitted weights rows are read column by column, 64
+//! columns at a time (see `epoch.rs`), and each column's consensus, rank and the divisors of
+//! step 7 are kept. Steps 6–8 then need only those per-column values, so they go row by row:
+//! each validator's weights and previous bonds are walked together, and its trust, dividends
+//! and new bonds row add up in order. Each column's κ-quantile sums the stake per bucket of
+//! weights in one pass and searches only the bucket that holds the answer, by a weighted
+//! quickselect (`O(V)` for `V` weights in the column, worst case included). Normalisations multiply by a precomputed reciprocal instead of
 //! dividing, in `u64` arithmetic (wasm32 has no 128-bit multiply), so the inner loops avoid
 //! `u128` products: a product of two fractions is one `u64` multiply, a bond times a column's
 //! exact rank two, a column normalisation one. A dense epoch costs `O(n · V)`

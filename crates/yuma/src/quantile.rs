@@ -11,6 +11,7 @@
 //! however the weights were chosen.
 
 use crate::Fixed;
+use alloc::{vec, vec::Vec};
 
 /// A window this small is finished by insertion sort, which beats another selection round.
 const SMALL_WINDOW: usize = 12;
@@ -142,27 +143,56 @@ fn bucket_of(weight: Fixed) -> usize {
 	usize::try_from(key).unwrap_or(BUCKETS).min(BUCKETS.wrapping_sub(1))
 }
 
-/// The same answer as [`weighted_upper_quantile`], for long columns: the stake of every
-/// bucket of weights ([`bucket_of`], non-decreasing in the weight) is summed in one pass; the
-/// answer lies in the first bucket, counting down from the heaviest, where the stake reaches
-/// `need` (every heavier weight lacks stake, the bucket's lightest has enough), so only that
-/// bucket's pairs are gathered (into `scratch`) and searched by
-/// [`weighted_upper_quantile_with_scratch`], with the stake of heavier buckets already counted.
-/// `total` must be the pairs' total stake, `scratch` at least as long as `pairs`. Both are
-/// overwritten. Linear in the worst case (all pairs in one bucket).
-pub fn weighted_upper_quantile_bucketed(
-	pairs: &mut [(Fixed, u64)],
-	scratch: &mut [(Fixed, u64)],
+/// What [`weighted_upper_quantile_bucketed`] works in, kept from one column to the next: two
+/// buffers of pairs and the stake per bucket (all zero between calls, so that only the buckets
+/// a column used need clearing, not all of them).
+pub struct Scratch {
+	pairs: Vec<(Fixed, u64)>,
+	spare: Vec<(Fixed, u64)>,
+	stake_by_bucket: [u64; BUCKETS],
+}
+
+impl Scratch {
+	/// Room for columns of up to `len` pairs.
+	pub fn new(len: usize) -> Self {
+		Self { pairs: vec![(0, 0); len], spare: vec![(0, 0); len], stake_by_bucket: [0; BUCKETS] }
+	}
+}
+
+/// The same answer as [`weighted_upper_quantile`] for the `(weight, stake)` pairs that `pair`
+/// reads off `items` (which stay as they are), for long columns: the stake of every bucket of
+/// weights ([`bucket_of`], non-decreasing in the weight) is summed in one pass; the answer
+/// lies in the first bucket, counting down from the heaviest, where the stake reaches `need`
+/// (every heavier weight lacks stake, the bucket's lightest has enough), so only that bucket's
+/// pairs are gathered and searched by [`weighted_upper_quantile_with_scratch`], with the stake
+/// of heavier buckets already counted. Short columns are copied whole and searched the same
+/// way. `total` must be the pairs' total stake. A `scratch` made for fewer pairs than `items`
+/// holds gives the answer of [`weighted_upper_quantile`] on a copy. Linear in the worst case
+/// (all pairs in one bucket).
+pub fn weighted_upper_quantile_bucketed<P>(
+	items: &[P],
+	pair: impl Fn(&P) -> (Fixed, u64),
+	scratch: &mut Scratch,
 	need: u64,
 	total: u64,
 ) -> Fixed {
-	if pairs.len() < SAMPLED_WINDOW || scratch.len() < pairs.len() {
-		return weighted_upper_quantile_with_scratch(pairs, scratch, need, total);
+	let Scratch { pairs, spare, stake_by_bucket } = scratch;
+	if pairs.len() < items.len() || spare.len() < items.len() {
+		let mut pairs: Vec<(Fixed, u64)> = items.iter().map(pair).collect();
+		return weighted_upper_quantile(&mut pairs, need);
 	}
-	let mut stake_by_bucket = [0u64; BUCKETS];
-	let mut heaviest = 0usize;
-	for &(weight, stake) in pairs.iter() {
+	if items.len() < SAMPLED_WINDOW {
+		for (slot, item) in pairs.iter_mut().zip(items) {
+			*slot = pair(item);
+		}
+		let pairs = pairs.get_mut(..items.len()).unwrap_or_default();
+		return weighted_upper_quantile_with_scratch(pairs, spare, need, total);
+	}
+	let (mut lightest, mut heaviest) = (BUCKETS, 0usize);
+	for item in items {
+		let (weight, stake) = pair(item);
 		let bucket = bucket_of(weight);
+		lightest = lightest.min(bucket);
 		heaviest = heaviest.max(bucket);
 		if let Some(sum) = stake_by_bucket.get_mut(bucket) {
 			// At most `total`: no overflow.
@@ -171,8 +201,9 @@ pub fn weighted_upper_quantile_bucketed(
 	}
 	let mut above: u64 = 0;
 	let mut found = None;
-	let occupied = stake_by_bucket.get(..=heaviest).unwrap_or_default();
-	for (bucket, &stake) in occupied.iter().enumerate().rev() {
+	let occupied = stake_by_bucket.get_mut(lightest..=heaviest).unwrap_or_default();
+	for (offset, &stake) in occupied.iter().enumerate().rev() {
+		let bucket = lightest.wrapping_add(offset);
 		let through = above.wrapping_add(stake);
 		if through >= need {
 			found = Some((bucket, stake));
@@ -180,17 +211,20 @@ pub fn weighted_upper_quantile_bucketed(
 		}
 		above = through;
 	}
+	occupied.iter_mut().for_each(|sum| *sum = 0);
 	// No bucket reaches `need`: no weight qualifies.
 	let Some((bucket, bucket_stake)) = found else { return 0 };
+	let scratch = pairs;
 	let mut kept = 0usize;
-	for &(weight, stake) in pairs.iter() {
+	for item in items {
+		let (weight, stake) = pair(item);
 		if let Some(slot) = scratch.get_mut(kept) {
 			*slot = (weight, stake);
 		}
 		kept = kept.wrapping_add(usize::from(bucket_of(weight) == bucket));
 	}
 	let Some(gathered) = scratch.get_mut(..kept) else { return 0 };
-	weighted_upper_quantile_with_scratch(gathered, pairs, need.wrapping_sub(above), bucket_stake)
+	weighted_upper_quantile_with_scratch(gathered, spare, need.wrapping_sub(above), bucket_stake)
 }
 
 /// Windows at least this long start with a sampled [`bracket`].
@@ -361,12 +395,20 @@ mod tests {
 			let need = 1 + next() % (total + 2);
 			let expected = by_sorting(&pairs, need);
 			let mut scratch = vec![(0, 0); len + (round % 3)];
-			let mut copy = pairs.clone();
+			let copy = pairs.clone();
 			let got = weighted_upper_quantile_with_scratch(&mut pairs, &mut scratch, need, total);
 			assert_eq!(got, expected);
-			let mut scratch = vec![(0, 0); len + (round % 3)];
-			let got = weighted_upper_quantile_bucketed(&mut copy, &mut scratch, need, total);
+			let mut scratch = Scratch::new(len + (round % 3));
+			let got =
+				weighted_upper_quantile_bucketed(&copy, |&pair| pair, &mut scratch, need, total);
 			assert_eq!(got, expected);
+			assert!(scratch.stake_by_bucket.iter().all(|&sum| sum == 0), "buckets left clear");
+			let before = copy.clone();
+			let mut short = Scratch::new(len / 2);
+			let got =
+				weighted_upper_quantile_bucketed(&copy, |&pair| pair, &mut short, need, total);
+			assert_eq!(got, expected, "short scratch");
+			assert_eq!(copy, before, "the items stay as they are");
 		}
 	}
 
@@ -390,6 +432,10 @@ mod tests {
 			let mut copy = pairs.clone();
 			let mut scratch = vec![(0, 0); len];
 			let got = weighted_upper_quantile_with_scratch(&mut copy, &mut scratch, need, total);
+			assert_eq!(got, expected);
+			let mut scratch = Scratch::new(len);
+			let got =
+				weighted_upper_quantile_bucketed(&pairs, |&pair| pair, &mut scratch, need, total);
 			assert_eq!(got, expected);
 			assert_eq!(weighted_upper_quantile(&mut pairs, need), expected);
 		}

@@ -48,8 +48,7 @@ impl UidRow {
 
 	/// The first [`MaxRowLen`] of `words`, packed entries as [`verity_yuma::SparseRow`] has
 	/// them (the same layout).
-	pub fn from_words(mut words: Vec<u32>) -> Self {
-		words.truncate(usize::from(MAX_UIDS_LIMIT));
+	pub fn from_words(words: Vec<u32>) -> Self {
 		Self(BoundedVec::truncate_from(words))
 	}
 

@@ -27,6 +27,7 @@
 // 5
 // --repeat
 // 2
+// --disable-proof-recording
 // --header
 // scripts/bench-header.txt
 // --output
@@ -61,13 +62,15 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 	/// Storage: `Scoring::WeightCommits` (r:1 w:0)
 	/// Proof: `Scoring::WeightCommits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `k` is `[1, 4096]`.
-	fn set_weights(_k: u32, ) -> Weight {
+	fn set_weights(k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `162095`
 		//  Estimated: `146837`
-		// Minimum execution time: 326_279_000 picoseconds.
-		Weight::from_parts(508_285_498, 0)
+		// Minimum execution time: 282_828_000 picoseconds.
+		Weight::from_parts(342_226_330, 0)
 			.saturating_add(Weight::from_parts(0, 146837))
+			// Standard Error: 17_554
+			.saturating_add(Weight::from_parts(19_883, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -89,8 +92,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `162220`
 		//  Estimated: `146837`
-		// Minimum execution time: 302_074_000 picoseconds.
-		Weight::from_parts(355_063_000, 0)
+		// Minimum execution time: 277_618_000 picoseconds.
+		Weight::from_parts(434_821_000, 0)
 			.saturating_add(Weight::from_parts(0, 146837))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -114,15 +117,13 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 	/// Storage: `Scoring::Weights` (r:0 w:1)
 	/// Proof: `Scoring::Weights` (`max_values`: None, `max_size`: Some(16410), added: 18885, mode: `MaxEncodedLen`)
 	/// The range of component `k` is `[1, 4096]`.
-	fn reveal_weights(k: u32, ) -> Weight {
+	fn reveal_weights(_k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `145817`
 		//  Estimated: `146837`
-		// Minimum execution time: 304_758_000 picoseconds.
-		Weight::from_parts(389_072_134, 0)
+		// Minimum execution time: 345_154_000 picoseconds.
+		Weight::from_parts(444_769_718, 0)
 			.saturating_add(Weight::from_parts(0, 146837))
-			// Standard Error: 16_495
-			.saturating_add(Weight::from_parts(16_530, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -134,8 +135,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `458`
 		//  Estimated: `3648`
-		// Minimum execution time: 25_077_000 picoseconds.
-		Weight::from_parts(28_924_000, 0)
+		// Minimum execution time: 20_217_000 picoseconds.
+		Weight::from_parts(25_508_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -177,14 +178,14 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 	fn run_epoch(n: u32, v: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (2122 ±0) + v * (32886 ±0)`
-		//  Estimated: `150933 + n * (2539 ±0) + v * (13020 ±3_080)`
-		// Minimum execution time: 119_453_000 picoseconds.
-		Weight::from_parts(119_453_000, 0)
+		//  Estimated: `150933 + n * (2539 ±192) + v * (13020 ±3_080)`
+		// Minimum execution time: 106_499_000 picoseconds.
+		Weight::from_parts(106_499_000, 0)
 			.saturating_add(Weight::from_parts(0, 150933))
-			// Standard Error: 1_340_972
-			.saturating_add(Weight::from_parts(8_425_934, 0).saturating_mul(n.into()))
-			// Standard Error: 21_455_535
-			.saturating_add(Weight::from_parts(86_319_731, 0).saturating_mul(v.into()))
+			// Standard Error: 2_011_904
+			.saturating_add(Weight::from_parts(11_627_011, 0).saturating_mul(n.into()))
+			// Standard Error: 32_190_428
+			.saturating_add(Weight::from_parts(80_740_840, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(15))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
@@ -205,8 +206,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `558`
 		//  Estimated: `6480`
-		// Minimum execution time: 33_733_000 picoseconds.
-		Weight::from_parts(36_078_000, 0)
+		// Minimum execution time: 25_988_000 picoseconds.
+		Weight::from_parts(44_843_000, 0)
 			.saturating_add(Weight::from_parts(0, 6480))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -225,8 +226,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `6480`
-		// Minimum execution time: 31_740_000 picoseconds.
-		Weight::from_parts(35_426_000, 0)
+		// Minimum execution time: 26_099_000 picoseconds.
+		Weight::from_parts(43_260_000, 0)
 			.saturating_add(Weight::from_parts(0, 6480))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -243,8 +244,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `143537`
 		//  Estimated: `146837`
-		// Minimum execution time: 285_654_000 picoseconds.
-		Weight::from_parts(308_837_000, 0)
+		// Minimum execution time: 296_463_000 picoseconds.
+		Weight::from_parts(369_430_000, 0)
 			.saturating_add(Weight::from_parts(0, 146837))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -273,8 +274,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `350744`
 		//  Estimated: `77353950`
-		// Minimum execution time: 19_229_080_000 picoseconds.
-		Weight::from_parts(21_074_967_000, 0)
+		// Minimum execution time: 19_760_853_000 picoseconds.
+		Weight::from_parts(22_310_663_000, 0)
 			.saturating_add(Weight::from_parts(0, 77353950))
 			.saturating_add(T::DbWeight::get().reads(12291))
 			.saturating_add(T::DbWeight::get().writes(12294))
@@ -289,8 +290,8 @@ impl<T: frame_system::Config> pallet_scoring::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `18256`
 		//  Estimated: `19875`
-		// Minimum execution time: 128_229_000 picoseconds.
-		Weight::from_parts(129_802_000, 0)
+		// Minimum execution time: 112_070_000 picoseconds.
+		Weight::from_parts(118_411_000, 0)
 			.saturating_add(Weight::from_parts(0, 19875))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))

@@ -17,8 +17,8 @@
 //! - every other fraction within [`TOLERANCE`] = 1e-8 (absolute, with fractions in `[0, 1]`): the
 //!   crate floors each result once from exact integer sums (error below 2^-32 ≈ 2.3e-10 each);
 //!   `B`, used by the dividends, goes through two column normalisations per cell, each within
-//!   7 · 2^-32 ≈ 1.6e-9 of the real quotient, so the dividends stay within a few times that
-//!   (all 2,500 cases also pass at 3e-9). 1e-8 leaves room and still catches any wrong formula
+//!   7 · 2^-32 ≈ 1.6e-9 of the real quotient (the second divides by the exact column sum), so
+//!   the dividends stay within a few times that (all 2,500 cases also pass at 3e-9). 1e-8 leaves room and still catches any wrong formula
 //!   or lost term (a wrong `≥` in the quantile fails within a few cases);
 //! - bonds within one `u16` unit (1/65535) of `65535 · B_ij`: rounding to nearest is off by at
 //!   most 1/2, plus the tiny errors above when `65535 · B_ij` lies near a half.

@@ -45,7 +45,9 @@ fn a_weights_row_round_trips() {
 fn decoding_refuses_rows_over_the_bound_and_short_input() {
 	let too_long: Vec<(u16, u16)> = (0..=4096u16).map(|j| (j, 1)).collect();
 	assert!(UidRow::decode(&mut &too_long.encode()[..]).is_err());
-	assert_eq!(UidRow::truncate_from(too_long).len(), 4096);
+	let words: Vec<u32> = too_long.iter().map(|&(j, w)| verity_yuma::entry(j, w)).collect();
+	assert_eq!(UidRow::truncate_from(too_long.clone()).len(), 4096);
+	assert_eq!(UidRow::from_words(words).into_inner(), too_long[..4096]);
 
 	let mut short = vec![(1u16, 2u16), (3, 4)].encode();
 	short.pop();
