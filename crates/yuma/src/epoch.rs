@@ -51,11 +51,19 @@ struct Validator<'a> {
 
 impl<'a> Validator<'a> {
 	fn new(input: &EpochInput<'a>, uid: usize, stake: Fixed, n: usize) -> Self {
+		// What an entry adds to the row sum: nothing for the diagonal and columns from `n` on.
+		let counted = |column: u16, w: u16| {
+			let column = usize::from(column);
+			if column < n && column != uid {
+				u64::from(w)
+			} else {
+				0
+			}
+		};
 		let row_sum = |row: &[u32]| {
 			row.iter().fold(0u64, |acc, &word| {
 				let (column, w) = unpack_entry(word);
-				let counted = usize::from(column) < n && usize::from(column) != uid;
-				acc.saturating_add(if counted { u64::from(w) } else { 0 })
+				acc.saturating_add(counted(column, w))
 			})
 		};
 		// One pass over a well-formed row: it is summed as it is checked.
@@ -63,13 +71,9 @@ impl<'a> Validator<'a> {
 		let (_, sorted, sum) =
 			raw.iter().fold((-1i32, true, 0u64), |(previous, sorted, acc), &word| {
 				let (column, w) = unpack_entry(word);
-				let counted = usize::from(column) < n && usize::from(column) != uid;
+				let sum = acc.saturating_add(counted(column, w));
 				let column = i32::from(column);
-				(
-					column,
-					sorted & (column > previous),
-					acc.saturating_add(if counted { u64::from(w) } else { 0 }),
-				)
+				(column, sorted & (column > previous), sum)
 			});
 		let (weights, row_sum) = if sorted {
 			(Cow::Borrowed(raw), sum)
