@@ -26,6 +26,12 @@ pub trait StakeInterface<AccountId> {
 	/// The active stake on `hotkey` from all coldkeys.
 	fn total_stake(hotkey: &AccountId) -> Balance;
 
+	/// [`Self::total_stake`] of each of `hotkeys`, in order (an implementation may read them
+	/// more cheaply together).
+	fn total_stakes(hotkeys: &[AccountId]) -> Vec<Balance> {
+		hotkeys.iter().map(Self::total_stake).collect()
+	}
+
 	/// Takes `fraction` of every stake behind `hotkey` — the owner's, its delegators' and their
 	/// unbonding chunks — and moves `beneficiary.1` of it to `beneficiary.0`, burning the
 	/// rest. Every unit is accounted for in the outcome.

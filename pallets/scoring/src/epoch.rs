@@ -171,7 +171,7 @@ impl<T: Config> Pallet<T> {
 		let registered: Vec<BlockNumberFor<T>> =
 			neurons.iter().map(|(_, at)| BlockNumberFor::<T>::from(*at)).collect();
 		let hotkeys: Vec<T::AccountId> = neurons.into_iter().map(|(hotkey, _)| hotkey).collect();
-		let stake: Vec<Balance> = hotkeys.iter().map(T::Stake::total_stake).collect();
+		let stake = T::Stake::total_stakes(&hotkeys);
 		let permits = verity_yuma::validator_permits(
 			&stake,
 			hyperparameters.max_validators,

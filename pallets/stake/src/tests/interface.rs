@@ -51,6 +51,35 @@ fn total_stake_counts_active_stake_only() {
 }
 
 #[test]
+fn total_stakes_reads_each_hotkey_as_total_stake_does() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_ok!(Stake::add_stake(RuntimeOrigin::signed(1), 11, 100));
+		assert_ok!(Stake::add_stake(RuntimeOrigin::signed(2), 11, 50));
+		assert_ok!(Stake::add_stake(RuntimeOrigin::signed(3), 13, 70));
+		assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(3), 13, 20));
+		// Staked, never staked, repeated, and partly unstaked.
+		let hotkeys = [11, 99, 11, 13];
+		let expected: Vec<_> = hotkeys.iter().map(Stake::total_stake_of).collect();
+		assert_eq!(expected, vec![150, 0, 150, 50]);
+		assert_eq!(Stake::total_stakes_of(&hotkeys), expected);
+		assert_eq!(<Stake as StakeInterface<_>>::total_stakes(&hotkeys), expected);
+		assert!(Stake::total_stakes_of(&[]).is_empty());
+	});
+}
+
+#[test]
+fn total_stakes_treats_a_malformed_value_as_the_typed_read_does() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_ok!(Stake::add_stake(RuntimeOrigin::signed(1), 11, 100));
+		// Seven bytes under hotkey 12's key: not a balance.
+		let key = TotalHotkeyStake::<Test>::hashed_key_for(12);
+		polkadot_sdk::frame_support::storage::unhashed::put_raw(&key, &[1, 2, 3, 4, 5, 6, 7]);
+		assert_eq!(Stake::total_stake_of(&12), 0);
+		assert_eq!(Stake::total_stakes_of(&[11, 12]), vec![100, 0]);
+	});
+}
+
+#[test]
 fn stake_view_reports_both_sides_of_an_account() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_ok!(Stake::add_stake(RuntimeOrigin::signed(1), 1, 100));
